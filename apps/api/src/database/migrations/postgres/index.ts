@@ -1,0 +1,4 @@
+import { InitialSchema1763700000000 } from './1763700000000-initial-schema';
+
+/** Applied in order at startup. Add new migrations at the end; never edit a released one. */
+export const POSTGRES_MIGRATIONS = [InitialSchema1763700000000];

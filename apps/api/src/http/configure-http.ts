@@ -1,0 +1,41 @@
+import fastifyStatic from '@fastify/static';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AppConfig } from '../config/app-config';
+
+/** Where the built SPA lives: apps/web/dist next to this app. */
+export function spaRoot(): string {
+  return join(__dirname, '..', '..', '..', 'web', 'dist');
+}
+
+/** Everything about the HTTP surface that is not a controller: SPA hosting, Swagger, redirects. */
+export async function configureHttp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+
+  const root = spaRoot();
+  if (existsSync(join(root, 'index.html'))) {
+    await fastify.register(fastifyStatic, { root, prefix: '/ui/', wildcard: false, index: ['index.html'] });
+    // Client-side routes (/ui/keys, ...) all load the SPA shell.
+    fastify.get('/ui/*', (_req, reply) => reply.type('text/html').sendFile('index.html', root));
+    fastify.get('/ui', (_req, reply) => reply.redirect('/ui/'));
+  } else {
+    fastify.get('/ui*', (_req, reply) =>
+      reply.code(503).type('text/plain').send('The admin UI is not built. Run the build (pnpm build) first.'),
+    );
+  }
+  fastify.get('/', (_req, reply) => reply.redirect('/ui/'));
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('keypool')
+      .setDescription('Admin API (/api, JWT) and OpenAI-compatible proxy (/v1, master or client key)')
+      .setVersion(config.version)
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'admin')
+      .addBearerAuth({ type: 'http', scheme: 'bearer' }, 'client')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}

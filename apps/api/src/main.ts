@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule } from './app.module';
+import { ConfigError, loadConfig } from './config/load-config';
+import { configureHttp } from './http/configure-http';
+
+async function bootstrap(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`keypool: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config),
+    new FastifyAdapter({ bodyLimit: 50 * 1024 * 1024, trustProxy: true }),
+    { logger: loggerLevels(config.log.level), bufferLogs: true },
+  );
+  await configureHttp(app, config);
+  app.enableShutdownHooks();
+  await app.listen(config.http.port, config.http.host);
+  process.stdout.write(`keypool listening on http://${config.http.host}:${config.http.port}\n`);
+}
+
+function loggerLevels(level: string) {
+  const order = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
+  return order.slice(0, order.indexOf(level as (typeof order)[number]) + 1);
+}
+
+void bootstrap();
