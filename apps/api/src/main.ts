@@ -24,7 +24,10 @@ async function bootstrap(): Promise<void> {
   await configureHttp(app, config);
   app.enableShutdownHooks();
   await app.listen(config.http.port, config.http.host);
-  process.stdout.write(`keypool listening on http://${config.http.host}:${config.http.port}\n`);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.http.port;
+  // Test harnesses and operators read this line to learn the bound port (PORT=0 picks a free one).
+  process.stdout.write(`keypool listening on http://${config.http.host}:${port}\n`);
 }
 
 function loggerLevels(level: string) {

@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppConfig } from '../config/app-config';
+import { configureProxyHttp } from '../modules/proxy/proxy-http';
 
 /** Where the built SPA lives: apps/web/dist next to this app. */
 export function spaRoot(): string {
@@ -13,6 +14,7 @@ export function spaRoot(): string {
 /** Everything about the HTTP surface that is not a controller: SPA hosting, Swagger, redirects. */
 export async function configureHttp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
+  await configureProxyHttp(app, config);
 
   const root = spaRoot();
   if (existsSync(join(root, 'index.html'))) {
