@@ -17,6 +17,8 @@ export interface AppConfig {
   encryptionKey: Buffer | undefined;
   database: { driver: 'sqlite'; path: string } | { driver: 'postgres'; url: string };
   redisUrl: string | undefined;
+  /** Prefix of every Redis key and pub/sub channel (default `keypool:`). */
+  redisPrefix: string;
   dataDir: string;
   log: { level: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose'; format: 'text' | 'json' };
   allowPrivateUpstreams: boolean;

@@ -129,4 +129,12 @@ export class EnvSchema {
   @Transform(blankToUndefined)
   @IsString()
   UPSTREAM_KEYS?: string;
+
+  /** Namespace for every Redis key and channel, so several deployments (or test runs) can share one Redis. */
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @Matches(/^[A-Za-z0-9:_.-]{1,64}$/, {
+    message: 'REDIS_PREFIX may contain letters, digits and :_.- (max 64)',
+  })
+  REDIS_PREFIX?: string;
 }

@@ -47,6 +47,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ? { driver: 'postgres', url: parsed.DATABASE_URL }
       : { driver: 'sqlite', path: join(dataDir, 'keypool.sqlite') },
     redisUrl: parsed.REDIS_URL,
+    redisPrefix: parsed.REDIS_PREFIX ?? 'keypool:',
     dataDir,
     log: { level: parsed.LOG_LEVEL ?? 'log', format: parsed.LOG_FORMAT ?? 'text' },
     allowPrivateUpstreams: parsed.ALLOW_PRIVATE_UPSTREAMS ?? true,

@@ -1,7 +1,168 @@
+import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+
 /**
- * Extra environment for a keypool process under test: selects Postgres / Redis when the suite runs
- * against them. (Placeholder: SQLite only; the scale-out work fills it in.)
+ * Extra environment for a keypool process under test: selects Postgres and/or Redis when the suite
+ * runs against them (`E2E_DATABASE_URL`, `E2E_REDIS_URL`), SQLite and in-memory state otherwise.
+ *
+ * Every instance gets its own empty database and Redis key prefix, so tests never see each other's
+ * rows or key state. Replicas that must behave as one gateway pass the same `shareWith` group: they get
+ * the same database, prefix, encryption key and JWT secret.
  */
-export function backendEnv(_instanceId: string): Promise<Record<string, string>> {
-  return Promise.resolve({});
+export interface BackendEnvOptions {
+  /** Group name shared by the replicas of one test; instances in a group share all backend state. */
+  shareWith?: string;
+  /** Use this Redis instead of `E2E_REDIS_URL` (e.g. a throwaway server the test stops and starts). */
+  redisUrl?: string;
+}
+
+interface Backend {
+  env: Record<string, string>;
+  database: string | null;
+  redisPrefix: string | null;
+}
+
+const DB_PREFIX = 'keypool_e2e_';
+const backends = new Map<string, Promise<Backend>>();
+let sweptStale: Promise<void> | null = null;
+let counter = 0;
+
+export function backendEnv(
+  instanceId: string,
+  options: BackendEnvOptions = {},
+): Promise<Record<string, string>> {
+  const group = options.shareWith ? `group:${options.shareWith}` : `instance:${instanceId}:${counter++}`;
+  const cacheKey = `${group}|${options.redisUrl ?? ''}`;
+  let backend = backends.get(cacheKey);
+  if (!backend) {
+    backend = createBackend(options.shareWith ?? instanceId, options.redisUrl);
+    backends.set(cacheKey, backend);
+  }
+  return backend.then((b) => ({ ...b.env }));
+}
+
+/** True when the suite runs against Postgres (`E2E_DATABASE_URL` set). */
+export function usesPostgres(): boolean {
+  return Boolean(process.env.E2E_DATABASE_URL);
+}
+
+/** True when the suite runs against Redis (`E2E_REDIS_URL` set). */
+export function usesRedis(): boolean {
+  return Boolean(process.env.E2E_REDIS_URL);
+}
+
+/** Drops the databases and Redis keys this process created. Call from `afterAll` after stopping keypool. */
+export async function disposeBackendEnvs(): Promise<void> {
+  const all = await Promise.allSettled([...backends.values()]);
+  backends.clear();
+  for (const result of all) {
+    if (result.status !== 'fulfilled') {
+      continue;
+    }
+    const { database, redisPrefix, env } = result.value;
+    if (database) {
+      await withAdminClient((client) =>
+        client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`),
+      ).catch(() => undefined);
+    }
+    if (redisPrefix && env.REDIS_URL) {
+      await deleteRedisPrefix(env.REDIS_URL, redisPrefix).catch(() => undefined);
+    }
+  }
+}
+
+async function createBackend(name: string, redisUrlOverride: string | undefined): Promise<Backend> {
+  const env: Record<string, string> = {};
+  let database: string | null = null;
+  let redisPrefix: string | null = null;
+  const tag = `${process.pid}_${slug(name)}_${randomBytes(3).toString('hex')}`;
+
+  const adminUrl = process.env.E2E_DATABASE_URL;
+  if (adminUrl) {
+    await sweepStaleDatabases();
+    database = `${DB_PREFIX}${tag}`.slice(0, 63);
+    const db = database;
+    await withAdminClient((client) => client.query(`CREATE DATABASE "${db}"`));
+    const url = new URL(adminUrl);
+    url.pathname = `/${database}`;
+    env.DATABASE_URL = url.toString();
+    // Replicas sharing a database must share the secrets: a key encrypted by one is decrypted by another.
+    env.ENCRYPTION_KEY = randomBytes(32).toString('hex');
+    env.JWT_SECRET = randomBytes(32).toString('hex');
+  }
+
+  const redisUrl = redisUrlOverride ?? process.env.E2E_REDIS_URL;
+  if (redisUrl) {
+    redisPrefix = `kp-e2e:${tag}:`;
+    env.REDIS_URL = redisUrl;
+    env.REDIS_PREFIX = redisPrefix;
+  }
+  return { env, database, redisPrefix };
+}
+
+/** Drops test databases left behind by test processes that no longer run (killed runs, crashes). */
+function sweepStaleDatabases(): Promise<void> {
+  sweptStale ??= withAdminClient(async (client) => {
+    const rows: Array<{ datname: string }> = await client.query(
+      `SELECT datname FROM pg_database WHERE datname LIKE '${DB_PREFIX}%'`,
+    );
+    for (const { datname } of rows) {
+      const pid = Number(/^keypool_e2e_(\d+)_/.exec(datname)?.[1]);
+      if (pid && pid !== process.pid && !isAlive(pid)) {
+        await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => undefined);
+      }
+    }
+  }).catch(() => undefined);
+  return sweptStale;
+}
+
+/** A one-connection client on the server's maintenance database (TypeORM drives `pg` for us). */
+async function withAdminClient<T>(fn: (client: DataSource) => Promise<T>): Promise<T> {
+  const client = new DataSource({ type: 'postgres', url: process.env.E2E_DATABASE_URL, extra: { max: 1 } });
+  await client.initialize();
+  try {
+    return await fn(client);
+  } finally {
+    await client.destroy();
+  }
+}
+
+async function deleteRedisPrefix(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 1000 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    for (let i = 0; i < 10_000; i++) {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      if (keys.length > 0) {
+        await redis.del(...keys);
+      }
+      cursor = next;
+      if (cursor === '0') {
+        break;
+      }
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function slug(value: string): string {
+  return (
+    value
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, 24) || 'x'
+  );
 }
