@@ -1,0 +1,387 @@
+import { Injectable } from '@nestjs/common';
+import { BreakerState } from '@keypool/shared';
+import type {
+  BreakerRecord,
+  Cooldown,
+  HeaderBudget,
+  HealthCounts,
+  HealthSample,
+  KeyStateStore,
+  KeyStateView,
+  ReleaseInput,
+  Reservation,
+  ReserveResult,
+  StrategyCursor,
+  UpstreamBackoff,
+  UpstreamStateView,
+} from './key-state.store';
+
+const MINUTE_MS = 60_000;
+const AFFINITY_MAX_ENTRIES = 10_000;
+const LATENCY_ALPHA = 0.3;
+
+interface KeyRecord {
+  cooldown: Cooldown | null;
+  modelCooldowns: Map<string, Cooldown>;
+  breaker: BreakerRecord;
+  probeInFlight: boolean;
+  consecutiveFailures: number;
+  inFlight: number;
+  lastUsedAt: number | null;
+  /** Start times of the requests of the last minute, oldest first. */
+  minuteRequests: number[];
+  /** [time, tokens] of the last minute, oldest first. */
+  minuteTokens: Array<[number, number]>;
+  requestsToday: number;
+  dayStart: number;
+  budget: HeaderBudget | null;
+  latencyEwmaMs: number | null;
+  latencySamples: number;
+  lastLatencyAt: number | null;
+  served: number;
+  invalid: boolean;
+  windowStart: number;
+  windowFailures: number;
+  windowTotal: number;
+}
+
+const FRESH_BREAKER: BreakerRecord = Object.freeze({ state: BreakerState.Closed, openUntil: 0, trips: 0 });
+const FRESH_CURSOR: StrategyCursor = Object.freeze({ lastSlot: -1, streak: 0, weights: Object.freeze({}) });
+
+/** Single-process key state: plain maps, every method synchronous. */
+@Injectable()
+export class MemoryKeyStateStore implements KeyStateStore {
+  private readonly keys = new Map<string, KeyRecord>();
+  private readonly upstreams = new Map<string, UpstreamBackoff>();
+  private readonly upstreamFailures = new Map<string, Map<string, number>>();
+  private readonly cursors = new Map<string, StrategyCursor>();
+  private readonly affinity = new Map<string, string>();
+  private readonly listeners = new Set<() => void>();
+  private inFlightTotal = 0;
+  private retries = 0;
+
+  view(keyId: string, now: number): KeyStateView {
+    const rec = this.keys.get(keyId);
+    if (!rec) {
+      return freshView();
+    }
+    this.prune(rec, now);
+    return {
+      cooldown: rec.cooldown,
+      modelCooldowns: rec.modelCooldowns,
+      breaker: rec.breaker,
+      probeInFlight: rec.probeInFlight,
+      consecutiveFailures: rec.consecutiveFailures,
+      inFlight: rec.inFlight,
+      lastUsedAt: rec.lastUsedAt,
+      requestsLastMinute: rec.minuteRequests.length,
+      tokensLastMinute: sumTokens(rec.minuteTokens),
+      minuteWindowFreesAt: rec.minuteRequests.length > 0 ? rec.minuteRequests[0] + MINUTE_MS : null,
+      requestsToday: rec.requestsToday,
+      dayStart: rec.dayStart,
+      budget: rec.budget,
+      latencyEwmaMs: rec.latencyEwmaMs,
+      latencySamples: rec.latencySamples,
+      lastLatencyAt: rec.lastLatencyAt,
+      served: rec.served,
+      invalid: rec.invalid,
+    };
+  }
+
+  upstreamView(upstreamId: string, now: number): UpstreamStateView {
+    const backoff = this.upstreams.get(upstreamId) ?? null;
+    return { backoff: backoff && backoff.until > now ? backoff : null };
+  }
+
+  cursor(scope: string): StrategyCursor {
+    return this.cursors.get(scope) ?? FRESH_CURSOR;
+  }
+
+  affinityKey(value: string): string | null {
+    return this.affinity.get(value) ?? null;
+  }
+
+  totalInFlight(): number {
+    return this.inFlightTotal;
+  }
+
+  retriesInFlight(): number {
+    return this.retries;
+  }
+
+  reserve(keyId: string, r: Reservation): ReserveResult {
+    const rec = this.record(keyId);
+    this.prune(rec, r.now);
+    if (rec.dayStart < r.dayStart) {
+      rec.dayStart = r.dayStart;
+      rec.requestsToday = 0;
+    }
+    if (rec.invalid) {
+      return { ok: false, reason: 'invalid', retryAt: null };
+    }
+    const cooldownUntil = Math.max(
+      rec.cooldown?.until ?? 0,
+      r.model !== null ? (rec.modelCooldowns.get(r.model)?.until ?? 0) : 0,
+    );
+    if (cooldownUntil > r.now) {
+      return { ok: false, reason: 'cooldown', retryAt: cooldownUntil };
+    }
+    if (r.rpmLimit !== null && rec.minuteRequests.length >= r.rpmLimit) {
+      return { ok: false, reason: 'limit', retryAt: rec.minuteRequests[0] + MINUTE_MS };
+    }
+    if (r.tpmLimit !== null && sumTokens(rec.minuteTokens) >= r.tpmLimit) {
+      return { ok: false, reason: 'limit', retryAt: (rec.minuteTokens[0]?.[0] ?? r.now) + MINUTE_MS };
+    }
+    if (r.dailyLimit !== null && rec.requestsToday >= r.dailyLimit) {
+      return { ok: false, reason: 'limit', retryAt: null };
+    }
+    if (r.probe) {
+      if (rec.probeInFlight) {
+        return { ok: false, reason: 'probe_taken', retryAt: null };
+      }
+      rec.probeInFlight = true;
+    }
+    rec.inFlight += 1;
+    this.inFlightTotal += 1;
+    rec.minuteRequests.push(r.now);
+    rec.requestsToday += 1;
+    rec.lastUsedAt = r.now;
+    rec.served += 1;
+    if (rec.budget && rec.budget.remainingRequests !== null && rec.budget.remainingRequests > 0) {
+      rec.budget = { ...rec.budget, remainingRequests: rec.budget.remainingRequests - 1 };
+    }
+    return { ok: true };
+  }
+
+  release(keyId: string, input: ReleaseInput): void {
+    const rec = this.record(keyId);
+    if (rec.inFlight > 0) {
+      rec.inFlight -= 1;
+      this.inFlightTotal -= 1;
+    }
+    rec.probeInFlight = false;
+    if (input.tokens > 0) {
+      rec.minuteTokens.push([input.now, input.tokens]);
+    }
+    if (input.latencyMs !== null) {
+      rec.latencyEwmaMs =
+        rec.latencyEwmaMs === null
+          ? input.latencyMs
+          : rec.latencyEwmaMs + LATENCY_ALPHA * (input.latencyMs - rec.latencyEwmaMs);
+      rec.latencySamples += 1;
+      rec.lastLatencyAt = input.now;
+    }
+    this.emit();
+  }
+
+  recordResult(keyId: string, sample: HealthSample): HealthCounts {
+    const rec = this.record(keyId);
+    if (sample.now - rec.windowStart >= sample.windowMs) {
+      rec.windowStart = sample.now;
+      rec.windowFailures = 0;
+      rec.windowTotal = 0;
+    }
+    rec.windowTotal += 1;
+    if (sample.failure) {
+      rec.windowFailures += 1;
+      rec.consecutiveFailures += 1;
+    } else {
+      rec.consecutiveFailures = 0;
+    }
+    return {
+      consecutiveFailures: rec.consecutiveFailures,
+      windowFailures: rec.windowFailures,
+      windowTotal: rec.windowTotal,
+    };
+  }
+
+  extendCooldown(keyId: string, model: string | null, cooldown: Cooldown): Cooldown {
+    const rec = this.record(keyId);
+    const current = model === null ? rec.cooldown : (rec.modelCooldowns.get(model) ?? null);
+    const next = mergeCooldown(current, cooldown);
+    if (model === null) {
+      rec.cooldown = next;
+    } else {
+      rec.modelCooldowns.set(model, next);
+    }
+    this.emit();
+    return next;
+  }
+
+  setBreaker(keyId: string, breaker: BreakerRecord): void {
+    this.record(keyId).breaker = breaker;
+    this.emit();
+  }
+
+  setBudget(keyId: string, budget: HeaderBudget): void {
+    this.record(keyId).budget = budget;
+  }
+
+  setInvalid(keyId: string, invalid: boolean): void {
+    this.record(keyId).invalid = invalid;
+  }
+
+  clearKey(keyId: string): void {
+    const rec = this.keys.get(keyId);
+    if (rec) {
+      this.inFlightTotal -= rec.inFlight;
+      this.keys.delete(keyId);
+      // In-flight attempts of a cleared key still release; keep their count so totals stay right.
+      if (rec.inFlight > 0) {
+        const fresh = this.record(keyId);
+        fresh.inFlight = rec.inFlight;
+        this.inFlightTotal += rec.inFlight;
+      }
+    }
+    this.emit();
+  }
+
+  noteUpstreamFailure(upstreamId: string, keyId: string, now: number, windowMs: number): number {
+    let failures = this.upstreamFailures.get(upstreamId);
+    if (!failures) {
+      failures = new Map();
+      this.upstreamFailures.set(upstreamId, failures);
+    }
+    failures.set(keyId, now);
+    for (const [id, at] of failures) {
+      if (now - at > windowMs) {
+        failures.delete(id);
+      }
+    }
+    return failures.size;
+  }
+
+  setUpstreamBackoff(upstreamId: string, backoff: UpstreamBackoff): void {
+    this.upstreams.set(upstreamId, backoff);
+    this.emit();
+  }
+
+  setCursor(scope: string, cursor: StrategyCursor): void {
+    this.cursors.set(scope, cursor);
+  }
+
+  setAffinity(value: string, keyId: string): void {
+    // Re-insert so Map order is recency order; evict the oldest beyond the bound.
+    this.affinity.delete(value);
+    this.affinity.set(value, keyId);
+    if (this.affinity.size > AFFINITY_MAX_ENTRIES) {
+      const oldest = this.affinity.keys().next().value;
+      if (oldest !== undefined) {
+        this.affinity.delete(oldest);
+      }
+    }
+  }
+
+  tryStartRetry(limit: number): boolean {
+    if (this.retries >= limit) {
+      return false;
+    }
+    this.retries += 1;
+    return true;
+  }
+
+  endRetry(): void {
+    if (this.retries > 0) {
+      this.retries -= 1;
+    }
+    this.emit();
+  }
+
+  onCapacity(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(): void {
+    for (const listener of this.listeners) {
+      listener();
+    }
+  }
+
+  private record(keyId: string): KeyRecord {
+    let rec = this.keys.get(keyId);
+    if (!rec) {
+      rec = {
+        cooldown: null,
+        modelCooldowns: new Map(),
+        breaker: FRESH_BREAKER,
+        probeInFlight: false,
+        consecutiveFailures: 0,
+        inFlight: 0,
+        lastUsedAt: null,
+        minuteRequests: [],
+        minuteTokens: [],
+        requestsToday: 0,
+        dayStart: 0,
+        budget: null,
+        latencyEwmaMs: null,
+        latencySamples: 0,
+        lastLatencyAt: null,
+        served: 0,
+        invalid: false,
+        windowStart: 0,
+        windowFailures: 0,
+        windowTotal: 0,
+      };
+      this.keys.set(keyId, rec);
+    }
+    return rec;
+  }
+
+  private prune(rec: KeyRecord, now: number): void {
+    const cutoff = now - MINUTE_MS;
+    let drop = 0;
+    while (drop < rec.minuteRequests.length && rec.minuteRequests[drop] <= cutoff) {
+      drop += 1;
+    }
+    if (drop > 0) {
+      rec.minuteRequests.splice(0, drop);
+    }
+    drop = 0;
+    while (drop < rec.minuteTokens.length && rec.minuteTokens[drop][0] <= cutoff) {
+      drop += 1;
+    }
+    if (drop > 0) {
+      rec.minuteTokens.splice(0, drop);
+    }
+  }
+}
+
+/** A later cooldown extends an earlier one, never shortens it; the later kind wins when it extends. */
+export function mergeCooldown(current: Cooldown | null, next: Cooldown): Cooldown {
+  if (!current || next.until >= current.until) {
+    return next;
+  }
+  return current;
+}
+
+function sumTokens(entries: ReadonlyArray<[number, number]>): number {
+  let total = 0;
+  for (const [, tokens] of entries) {
+    total += tokens;
+  }
+  return total;
+}
+
+function freshView(): KeyStateView {
+  return {
+    cooldown: null,
+    modelCooldowns: new Map(),
+    breaker: FRESH_BREAKER,
+    probeInFlight: false,
+    consecutiveFailures: 0,
+    inFlight: 0,
+    lastUsedAt: null,
+    requestsLastMinute: 0,
+    tokensLastMinute: 0,
+    minuteWindowFreesAt: null,
+    requestsToday: 0,
+    dayStart: 0,
+    budget: null,
+    latencyEwmaMs: null,
+    latencySamples: 0,
+    lastLatencyAt: null,
+    served: 0,
+    invalid: false,
+  };
+}
