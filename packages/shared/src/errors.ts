@@ -16,6 +16,8 @@ export const ErrorCode = {
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
   NoActiveKeys: 'NO_ACTIVE_KEYS',
   InternalError: 'INTERNAL_ERROR',
+  /** The admin password is set by ADMIN_PASSWORD and can only be changed there. */
+  PasswordManagedByEnv: 'PASSWORD_MANAGED_BY_ENV',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
