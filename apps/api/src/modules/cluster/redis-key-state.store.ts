@@ -1,0 +1,415 @@
+import { Logger, type OnModuleDestroy } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import type {
+  BreakerRecord,
+  Cooldown,
+  HeaderBudget,
+  HealthCounts,
+  HealthSample,
+  KeyStateStore,
+  KeyStateView,
+  ReleaseInput,
+  Reservation,
+  ReserveResult,
+  StrategyCursor,
+  UpstreamBackoff,
+  UpstreamStateView,
+} from '../balancer/key-state/key-state.store';
+import { RedisConnection } from './redis-connection.service';
+import { EXTEND_COOLDOWN, NOTE_UPSTREAM_FAILURE, RECORD_RESULT, RELEASE, RESERVE } from './key-state.scripts';
+
+/** How long a half-open probe slot stays claimed if its holder dies without releasing it. */
+const PROBE_TTL_MS = 120_000;
+
+/** State changes broadcast to the other replicas so their local views follow within milliseconds. */
+type StateEvent =
+  | { t: 'cooldown'; key: string; model: string | null; cooldown: Cooldown }
+  | { t: 'breaker'; key: string; breaker: BreakerRecord }
+  | { t: 'budget'; key: string; budget: HeaderBudget }
+  | { t: 'invalid'; key: string; invalid: boolean }
+  | { t: 'clear'; key: string }
+  | { t: 'backoff'; upstream: string; backoff: UpstreamBackoff };
+
+/**
+ * Key state shared by all replicas through Redis.
+ *
+ * Reads stay synchronous: they come from a local store (the in-memory implementation) that this class
+ * keeps in step. Exact decisions go to Redis: `reserve` checks cooldowns, rpm/tpm/daily windows and the
+ * probe slot in one Lua script, so replicas cannot over-spend a key together. Cooldowns, breaker,
+ * budgets and invalid flags are written to Redis and broadcast on pub/sub, so every replica's local view
+ * learns them at once; a refused reservation also teaches the local view the cooldown it hit.
+ *
+ * Redis unreachable: every call falls through to the local store (degraded but serving). Per-replica
+ * things stay local by design: strategy cursors (round-robin is even per replica, hence even overall),
+ * affinity pins, in-flight counts and the retry budget.
+ */
+export class RedisKeyStateStore implements KeyStateStore, OnModuleDestroy {
+  private readonly logger = new Logger('RedisKeyState');
+  private readonly origin = randomUUID();
+  private readonly channel: string;
+  private readonly probeTokens = new Map<string, string>();
+  private subscriber: Redis | null = null;
+  private sequence = 0;
+
+  constructor(
+    private readonly redis: RedisConnection,
+    private readonly local: KeyStateStore,
+  ) {
+    this.channel = redis.key('keystate');
+  }
+
+  /** Starts listening to the other replicas' state events. */
+  start(): void {
+    this.subscriber = this.redis.duplicate('keypool-keystate');
+    if (!this.subscriber) {
+      return;
+    }
+    this.subscriber.on('ready', () => {
+      this.subscriber?.subscribe(this.channel).catch(() => undefined);
+    });
+    this.subscriber.on('error', () => undefined);
+    this.subscriber.on('message', (_channel: string, raw: string) => this.receive(raw));
+  }
+
+  stop(): void {
+    this.subscriber?.disconnect();
+    this.subscriber = null;
+  }
+
+  onModuleDestroy(): void {
+    this.stop();
+  }
+
+  // ---- reads: local view ----
+
+  view(keyId: string, now: number): KeyStateView {
+    return this.local.view(keyId, now);
+  }
+
+  upstreamView(upstreamId: string, now: number): UpstreamStateView {
+    return this.local.upstreamView(upstreamId, now);
+  }
+
+  cursor(scope: string): StrategyCursor {
+    return this.local.cursor(scope);
+  }
+
+  affinityKey(value: string): string | null {
+    return this.local.affinityKey(value);
+  }
+
+  totalInFlight(): number {
+    return this.local.totalInFlight();
+  }
+
+  retriesInFlight(): number {
+    return this.local.retriesInFlight();
+  }
+
+  // ---- exact check-and-act: Redis first, local as fallback ----
+
+  async reserve(keyId: string, r: Reservation): Promise<ReserveResult> {
+    const client = this.client();
+    if (!client) {
+      return this.local.reserve(keyId, r);
+    }
+    const token = `${this.origin}:${++this.sequence}`;
+    let reply: Array<string | number>;
+    try {
+      reply = (await client.eval(
+        RESERVE,
+        7,
+        this.k(keyId, 'invalid'),
+        this.k(keyId, 'cd'),
+        r.model === null ? this.k(keyId, 'cd', '-') : this.k(keyId, 'cd', 'm', r.model),
+        this.k(keyId, 'rpm'),
+        this.k(keyId, 'tpm'),
+        this.k(keyId, 'day'),
+        this.k(keyId, 'probe'),
+        r.now,
+        r.dayStart,
+        r.rpmLimit ?? -1,
+        r.tpmLimit ?? -1,
+        r.dailyLimit ?? -1,
+        r.probe ? 1 : 0,
+        token,
+        PROBE_TTL_MS,
+      )) as Array<string | number>;
+    } catch {
+      return this.local.reserve(keyId, r);
+    }
+    if (reply[0] === 1) {
+      if (r.probe) {
+        this.probeTokens.set(keyId, token);
+      }
+      // Bookkeeping only (in-flight, last used, local counters): Redis already decided.
+      await this.local.reserve(keyId, {
+        ...r,
+        rpmLimit: null,
+        tpmLimit: null,
+        dailyLimit: null,
+        probe: r.probe,
+      });
+      return { ok: true };
+    }
+    const reason = reply[1] as 'limit' | 'cooldown' | 'probe_taken' | 'invalid';
+    const retryAt = Number(reply[2]);
+    if (reason === 'cooldown') {
+      this.learnCooldown(keyId, null, reply[3]);
+      this.learnCooldown(keyId, r.model, reply[4]);
+    } else if (reason === 'invalid') {
+      await this.local.setInvalid(keyId, true);
+    }
+    return { ok: false, reason, retryAt: retryAt >= 0 ? retryAt : null };
+  }
+
+  async release(keyId: string, input: ReleaseInput): Promise<void> {
+    await this.local.release(keyId, input);
+    const token = this.probeTokens.get(keyId);
+    this.probeTokens.delete(keyId);
+    const client = this.client();
+    if (!client || (!token && input.tokens <= 0)) {
+      return;
+    }
+    await client
+      .eval(
+        RELEASE,
+        2,
+        this.k(keyId, 'probe'),
+        this.k(keyId, 'tpm'),
+        token ?? '',
+        input.now,
+        Math.round(input.tokens),
+        `${this.origin}:${++this.sequence}`,
+      )
+      .catch(() => undefined);
+  }
+
+  async recordResult(keyId: string, sample: HealthSample): Promise<HealthCounts> {
+    const localCounts = await this.local.recordResult(keyId, sample);
+    const client = this.client();
+    if (!client) {
+      return localCounts;
+    }
+    try {
+      const [consecutiveFailures, windowFailures, windowTotal] = (await client.eval(
+        RECORD_RESULT,
+        1,
+        this.k(keyId, 'health'),
+        sample.now,
+        sample.failure ? 1 : 0,
+        sample.windowMs,
+      )) as [number, number, number];
+      return { consecutiveFailures, windowFailures, windowTotal };
+    } catch {
+      return localCounts;
+    }
+  }
+
+  async extendCooldown(keyId: string, model: string | null, cooldown: Cooldown): Promise<Cooldown> {
+    const merged = await this.local.extendCooldown(keyId, model, cooldown);
+    const client = this.client();
+    if (!client) {
+      return merged;
+    }
+    try {
+      const stored = (await client.eval(
+        EXTEND_COOLDOWN,
+        1,
+        model === null ? this.k(keyId, 'cd') : this.k(keyId, 'cd', 'm', model),
+        Date.now(),
+        cooldown.until,
+        encodeCooldown(cooldown),
+      )) as string;
+      const effective = decodeCooldown(stored) ?? merged;
+      if (effective.until > merged.until) {
+        await this.local.extendCooldown(keyId, model, effective);
+      }
+      this.broadcast({ t: 'cooldown', key: keyId, model, cooldown: effective });
+      return effective.until >= merged.until ? effective : merged;
+    } catch {
+      return merged;
+    }
+  }
+
+  async setBreaker(keyId: string, breaker: BreakerRecord): Promise<void> {
+    await this.local.setBreaker(keyId, breaker);
+    this.broadcast({ t: 'breaker', key: keyId, breaker });
+  }
+
+  async setBudget(keyId: string, budget: HeaderBudget): Promise<void> {
+    await this.local.setBudget(keyId, budget);
+    this.broadcast({ t: 'budget', key: keyId, budget });
+  }
+
+  async setInvalid(keyId: string, invalid: boolean): Promise<void> {
+    await this.local.setInvalid(keyId, invalid);
+    const client = this.client();
+    if (client) {
+      const key = this.k(keyId, 'invalid');
+      await (invalid ? client.set(key, '1') : client.del(key)).catch(() => undefined);
+    }
+    this.broadcast({ t: 'invalid', key: keyId, invalid });
+  }
+
+  async clearKey(keyId: string): Promise<void> {
+    await this.local.clearKey(keyId);
+    const client = this.client();
+    if (client) {
+      const parts = ['invalid', 'cd', 'rpm', 'tpm', 'day', 'probe', 'health'];
+      await client.del(...parts.map((p) => this.k(keyId, p))).catch(() => undefined);
+      await this.deleteMatching(this.k(keyId, 'cd', 'm', '*'));
+    }
+    this.broadcast({ t: 'clear', key: keyId });
+  }
+
+  async noteUpstreamFailure(
+    upstreamId: string,
+    keyId: string,
+    now: number,
+    windowMs: number,
+  ): Promise<number> {
+    const localCount = await this.local.noteUpstreamFailure(upstreamId, keyId, now, windowMs);
+    const client = this.client();
+    if (!client) {
+      return localCount;
+    }
+    try {
+      const count = (await client.eval(
+        NOTE_UPSTREAM_FAILURE,
+        1,
+        this.redis.key('ks', 'up', upstreamId, 'fail'),
+        now,
+        keyId,
+        windowMs,
+      )) as number;
+      return Math.max(count, localCount);
+    } catch {
+      return localCount;
+    }
+  }
+
+  async setUpstreamBackoff(upstreamId: string, backoff: UpstreamBackoff): Promise<void> {
+    await this.local.setUpstreamBackoff(upstreamId, backoff);
+    this.broadcast({ t: 'backoff', upstream: upstreamId, backoff });
+  }
+
+  setCursor(scope: string, cursor: StrategyCursor) {
+    return this.local.setCursor(scope, cursor);
+  }
+
+  setAffinity(value: string, keyId: string) {
+    return this.local.setAffinity(value, keyId);
+  }
+
+  tryStartRetry(limit: number) {
+    return this.local.tryStartRetry(limit);
+  }
+
+  endRetry() {
+    return this.local.endRetry();
+  }
+
+  onCapacity(listener: () => void): () => void {
+    return this.local.onCapacity(listener);
+  }
+
+  // ---- internals ----
+
+  private client(): Redis | null {
+    return this.redis.isUp() ? this.redis.client : null;
+  }
+
+  private k(keyId: string, ...parts: string[]): string {
+    // Hash tag keeps all of a key's state in one slot, should the Redis be a cluster.
+    return this.redis.key('ks', `{${keyId}}`, ...parts);
+  }
+
+  private learnCooldown(keyId: string, model: string | null, raw: string | number | undefined): void {
+    const cooldown = typeof raw === 'string' ? decodeCooldown(raw) : null;
+    if (cooldown) {
+      void this.local.extendCooldown(keyId, model, cooldown);
+    }
+  }
+
+  private broadcast(event: StateEvent): void {
+    const client = this.client();
+    if (!client) {
+      return;
+    }
+    client.publish(this.channel, JSON.stringify({ o: this.origin, e: event })).catch(() => undefined);
+  }
+
+  private receive(raw: string): void {
+    let message: { o: string; e: StateEvent };
+    try {
+      message = JSON.parse(raw) as { o: string; e: StateEvent };
+    } catch {
+      return;
+    }
+    if (message.o === this.origin) {
+      return;
+    }
+    this.apply(message.e).catch((error: unknown) =>
+      this.logger.warn(`could not apply a key-state event: ${(error as Error).message}`),
+    );
+  }
+
+  private async apply(event: StateEvent): Promise<void> {
+    switch (event.t) {
+      case 'cooldown':
+        await this.local.extendCooldown(event.key, event.model, event.cooldown);
+        return;
+      case 'breaker':
+        await this.local.setBreaker(event.key, event.breaker);
+        return;
+      case 'budget':
+        await this.local.setBudget(event.key, event.budget);
+        return;
+      case 'invalid':
+        await this.local.setInvalid(event.key, event.invalid);
+        return;
+      case 'clear':
+        await this.local.clearKey(event.key);
+        return;
+      case 'backoff':
+        await this.local.setUpstreamBackoff(event.upstream, event.backoff);
+        return;
+    }
+  }
+
+  private async deleteMatching(pattern: string): Promise<void> {
+    const client = this.client();
+    if (!client) {
+      return;
+    }
+    try {
+      let cursor = '0';
+      for (let i = 0; i < 1000; i++) {
+        const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 200);
+        if (keys.length > 0) {
+          await client.del(...keys);
+        }
+        cursor = next;
+        if (cursor === '0') {
+          return;
+        }
+      }
+    } catch {
+      // Leftover per-model cooldowns expire on their own.
+    }
+  }
+}
+
+function encodeCooldown(c: Cooldown): string {
+  return `${c.until}|${c.kind}|${c.explicit ? 1 : 0}`;
+}
+
+function decodeCooldown(raw: string): Cooldown | null {
+  const [until, kind, explicit] = raw.split('|');
+  if (!until || (kind !== 'rate_limited' && kind !== 'quota_exhausted')) {
+    return null;
+  }
+  return { until: Number(until), kind, explicit: explicit === '1' };
+}

@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClusterBus, type ClusterTopic } from './cluster-bus.service';
+import { RedisConnection } from './redis-connection.service';
+import { RedisSlidingWindow } from './redis-sliding-window';
+import { RedisThrottlerStorage } from './redis-throttler.storage';
+import {
+  REDIS_SKIP_NOTE,
+  TEST_REDIS_URL,
+  dropPrefix,
+  eventually,
+  openTestConnection,
+} from './cluster.test-support';
+
+describe.skipIf(!TEST_REDIS_URL)(`shared limits and the change bus on a real Redis${REDIS_SKIP_NOTE}`, () => {
+  const prefix = `kp-spec:${randomUUID()}:`;
+  let connA: RedisConnection;
+  let connB: RedisConnection;
+
+  beforeAll(async () => {
+    connA = openTestConnection(prefix);
+    connB = openTestConnection(prefix);
+    await eventually(() => connA.isUp() && connB.isUp());
+  });
+
+  afterAll(async () => {
+    await dropPrefix(connA);
+    connA.onModuleDestroy();
+    connB.onModuleDestroy();
+  });
+
+  describe(RedisSlidingWindow.name, () => {
+    it('should refuse the 11th hit of a 10 rpm client whichever replica counts it', async () => {
+      const windows = [new RedisSlidingWindow(connA, 'a'), new RedisSlidingWindow(connB, 'b')];
+      const limit = [{ key: 'client:c1', limit: 10, windowMs: 60_000 }];
+      const results = [];
+      for (let i = 0; i < 11; i++) {
+        results.push(await windows[i % 2].take(limit));
+      }
+      expect(results.filter((r) => r.allowed)).toHaveLength(10);
+      expect(results[10].allowed).toBe(false);
+      expect(results[10].retryAfterMs).toBeGreaterThan(59_000);
+      expect(await windows[0].count('client:c1', 60_000)).toBe(10);
+    });
+
+    it('should take from every window or from none', async () => {
+      const window = new RedisSlidingWindow(connA, 'a');
+      const limits = [
+        { key: 'multi:minute', limit: 5, windowMs: 60_000 },
+        { key: 'multi:day', limit: 2, windowMs: 86_400_000 },
+      ];
+      const allowed = [];
+      for (let i = 0; i < 4; i++) {
+        allowed.push((await window.take(limits)).allowed);
+      }
+      expect(allowed).toEqual([true, true, false, false]);
+      expect(await window.count('multi:minute', 60_000)).toBe(2);
+    });
+  });
+
+  describe(RedisThrottlerStorage.name, () => {
+    it('should block the 6th login attempt of an IP across replicas, with a retry time', async () => {
+      const storages = [new RedisThrottlerStorage(connA), new RedisThrottlerStorage(connB)];
+      const records = [];
+      for (let i = 0; i < 6; i++) {
+        records.push(await storages[i % 2].increment('ip-1', 60_000, 5, 60_000, 'login'));
+      }
+      expect(records.slice(0, 5).every((r) => !r.isBlocked)).toBe(true);
+      expect(records[5]).toMatchObject({ isBlocked: true, timeToBlockExpire: 60 });
+      expect((await storages[0].increment('ip-2', 60_000, 5, 60_000, 'login')).isBlocked).toBe(false);
+    });
+  });
+
+  describe(ClusterBus.name, () => {
+    it('should deliver a change to the other replica only, not back to its sender', async () => {
+      const busA = new ClusterBus(connA);
+      const busB = new ClusterBus(connB);
+      busA.onModuleInit();
+      busB.onModuleInit();
+      const seen: Array<[string, ClusterTopic]> = [];
+      busA.on('pool', () => void seen.push(['a', 'pool']));
+      busB.on('pool', () => void seen.push(['b', 'pool']));
+      busB.on('settings', () => void seen.push(['b', 'settings']));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      busA.publish('pool');
+      await eventually(() => seen.length > 0, 1000);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(seen).toEqual([['b', 'pool']]);
+      busA.onModuleDestroy();
+      busB.onModuleDestroy();
+    });
+  });
+});
