@@ -16,7 +16,8 @@ export class ApiKeyEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @Column({ name: 'upstream_id', type: 'varchar', length: 36 })
+  // No length: the type comes from the relation (uuid on Postgres), and Postgres refuses a length on uuid.
+  @Column({ name: 'upstream_id', type: 'varchar' })
   upstreamId: string;
 
   @ManyToOne('UpstreamEntity', (upstream: UpstreamEntity) => upstream.keys, { onDelete: 'CASCADE' })
