@@ -1,0 +1,42 @@
+/**
+ * Keeps the first `headBytes` and the last `tailBytes` of a byte stream, O(1) per chunk, without
+ * converting anything to text until the end. Usage metering reads from these two windows.
+ */
+export class HeadTailCapture {
+  private head: Buffer[] = [];
+  private headLength = 0;
+  private tail: Buffer[] = [];
+  private tailLength = 0;
+  total = 0;
+
+  constructor(
+    private readonly headBytes: number,
+    private readonly tailBytes: number,
+  ) {}
+
+  push(chunk: Buffer): void {
+    this.total += chunk.length;
+    if (this.headLength < this.headBytes) {
+      const part =
+        chunk.length <= this.headBytes - this.headLength
+          ? chunk
+          : chunk.subarray(0, this.headBytes - this.headLength);
+      this.head.push(part);
+      this.headLength += part.length;
+    }
+    this.tail.push(chunk);
+    this.tailLength += chunk.length;
+    while (this.tail.length > 1 && this.tailLength - this.tail[0].length >= this.tailBytes) {
+      this.tailLength -= this.tail.shift()!.length;
+    }
+  }
+
+  headText(): string {
+    return Buffer.concat(this.head).toString('utf8');
+  }
+
+  tailText(): string {
+    const all = Buffer.concat(this.tail);
+    return all.subarray(Math.max(0, all.length - this.tailBytes)).toString('utf8');
+  }
+}

@@ -1,0 +1,825 @@
+import type { AttemptRecord, OutcomeClass, TokenUsage } from '@keypool/shared';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { StringDecoder } from 'node:string_decoder';
+import type { Dispatcher } from 'undici';
+import {
+  NoKeyAvailableError,
+  NoKeysConfiguredError,
+  UnknownModelError,
+  type ClassifiedOutcome,
+  type KeyLease,
+  type OutcomeInput,
+} from '../balancer/balancer.types';
+import type { RequestOutcome } from '../logs/request-outcome';
+import { dialectErrorBody, dialectStreamError, type ProxyFailure } from './errors/dialect-error';
+import {
+  clientCredential,
+  clientResponseHeaders,
+  flattenHeaders,
+  upstreamRequestHeaders,
+} from './http/headers';
+import { HeadTailCapture } from './metering/head-tail-capture';
+import { NO_USAGE, openAiUsage, usageFromText } from './metering/usage';
+import { anthropicModelList, openAiModel, openAiModelList } from './models/model-list';
+import type { ProxyDeps } from './proxy-deps';
+import { PROVIDERS } from './providers';
+import type { ProviderConfig } from './providers/provider.types';
+import {
+  emptyFacts,
+  MalformedBodyError,
+  readJsonFacts,
+  readMultipartModel,
+  withIncludeUsage,
+  withModel,
+  type BodyFacts,
+} from './routing/request-body';
+import type { ProxyRoute } from './routing/resolve-route';
+import { UsageChunkFilter } from './streaming/usage-chunk-filter';
+import { AttemptDeadlines, type DeadlineKind } from './upstream/attempt-deadlines';
+
+type AttemptError = NonNullable<OutcomeInput['error']>;
+
+/** An attempt that failed before anything reached the client, and may be retried on another key. */
+interface FailedAttempt {
+  classification: ClassifiedOutcome;
+  error: AttemptError | null;
+  status: number | null;
+  headers: Record<string, string | string[] | undefined> | null;
+  body: Buffer | null;
+}
+
+const KEEP_ALIVE = ': keep-alive\n\n';
+const KEEP_ALIVE_INTERVAL_MS = 5_000;
+const ERROR_BODY_LIMIT = 64 * 1024;
+const HEAD_BYTES = 8 * 1024;
+const TAIL_BYTES = 16 * 1024;
+const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+class BodyTooLargeError extends Error {}
+class ClientGoneError extends Error {}
+
+/**
+ * One client request through the proxy: read → authenticate → (acquire key → send → classify → release)
+ * up to maxAttempts → relay → record one outcome. Nothing reaches the client before the upstream's status
+ * and first body bytes are known, except SSE keep-alive comments while waiting for a key.
+ */
+export class ProxyExchange {
+  private readonly started = Date.now();
+  private readonly provider: ProviderConfig;
+  private readonly abort = new AbortController();
+  private attemptAbort: AbortController | null = null;
+  private readonly attempts: AttemptRecord[] = [];
+  private facts: BodyFacts = emptyFacts();
+  private json: Record<string, unknown> | null = null;
+  private body: Buffer | undefined;
+  private clientKeyId: string | null = null;
+  private lease: KeyLease | null = null;
+  private usage: TokenUsage = NO_USAGE;
+  private ttfbMs: number | null = null;
+  private finished = false;
+  private clientGone = false;
+  /** Bytes of an upstream body reached the client: no retry, no replay from here on. */
+  private bodyStarted = false;
+  private keepAliveTimer: NodeJS.Timeout | null = null;
+  private responseLog: string | null = null;
+  private readonly deadlines: AttemptDeadlines;
+  private deadlineHit: DeadlineKind | null = null;
+
+  constructor(
+    private readonly deps: ProxyDeps,
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    private readonly route: ProxyRoute,
+    private readonly requestId: string,
+    private readonly baseHeaders: OutgoingHttpHeaders,
+    private readonly clientIp: string | null,
+  ) {
+    this.provider = PROVIDERS[route.format];
+    this.deadlines = new AttemptDeadlines((kind) => {
+      this.deadlineHit = kind;
+      this.attemptAbort?.abort(kind);
+    });
+    res.on('close', this.onClose);
+  }
+
+  async run(): Promise<void> {
+    try {
+      await this.execute();
+    } catch (error) {
+      if (this.clientGone || error instanceof ClientGoneError) {
+        this.finishCancelled();
+      } else if (error instanceof MalformedBodyError) {
+        this.fail({ status: 400, message: error.message, code: 'invalid_json' }, 'client_error');
+      } else if (error instanceof BodyTooLargeError) {
+        this.fail({ status: 413, message: error.message, code: 'request_too_large' }, 'gateway_error');
+      } else {
+        this.deps.logger.error(
+          `Proxy request ${this.requestId} failed: ${(error as Error).stack ?? String(error)}`,
+        );
+        this.fail(
+          { status: 500, message: 'keypool failed to handle the request.', code: 'internal_error' },
+          'gateway_error',
+        );
+      }
+    } finally {
+      this.stopKeepAlive();
+      this.deadlines.stop();
+    }
+  }
+
+  private async execute(): Promise<void> {
+    const settings = this.deps.settings.current();
+    if (METHODS_WITH_BODY.has(this.req.method ?? '')) {
+      this.body = await this.readBody(settings.bodyLimitBytes);
+      this.readFacts();
+    }
+    if (this.route.format === 'gemini') {
+      this.facts.model = this.route.pathModel;
+      this.facts.stream = this.route.pathAction === 'streamGenerateContent';
+    }
+    const credential = clientCredential(this.req.headers, this.route.queryKey);
+    const auth = await this.deps.clientAuth.authenticate(credential, this.facts.model);
+    if (!auth.ok) {
+      const headers: OutgoingHttpHeaders = {};
+      if (auth.retryAfterSeconds !== undefined) {
+        headers['retry-after'] = String(auth.retryAfterSeconds);
+      }
+      const code =
+        auth.status === 401 ? 'invalid_api_key' : auth.status === 429 ? 'rate_limit_exceeded' : 'forbidden';
+      this.fail({ status: auth.status, message: auth.message, code }, 'gateway_error', headers);
+      return;
+    }
+    this.clientKeyId = auth.clientKeyId;
+    if (this.route.kind !== 'forward') {
+      await this.answerModels();
+      return;
+    }
+    await this.forward();
+  }
+
+  private readFacts(): void {
+    const body = this.body!;
+    if (this.route.format === 'gemini' || body.length === 0) {
+      return;
+    }
+    const type = this.req.headers['content-type'] ?? '';
+    if (type.startsWith('multipart/form-data')) {
+      this.facts.model = readMultipartModel(body, type);
+      return;
+    }
+    if (type === '' || type.includes('json')) {
+      const { facts, json } = readJsonFacts(body);
+      this.facts = facts;
+      this.json = json;
+    }
+  }
+
+  // ---- attempts ----------------------------------------------------------------------------------
+
+  private async forward(): Promise<void> {
+    const settings = this.deps.settings.current();
+    const maxAttempts = Math.max(1, settings.maxAttempts);
+    const excluded = new Set<string>();
+    const affinity = settings.affinityEnabled
+      ? (headerValue(this.req.headers[settings.affinityHeader.toLowerCase()]) ?? this.facts.user)
+      : null;
+    let last: FailedAttempt | null = null;
+    for (let n = 1; n <= maxAttempts; n++) {
+      let lease: KeyLease;
+      try {
+        lease = await this.deps.balancer.acquire({
+          model: this.facts.model,
+          format: this.route.format,
+          excludeKeyIds: excluded,
+          affinity,
+          signal: this.abort.signal,
+          onWait: this.onWait,
+          isRetry: n > 1,
+        });
+      } catch (error) {
+        if (this.clientGone) {
+          throw new ClientGoneError();
+        }
+        if (last && !(error instanceof NoKeyAvailableError)) {
+          break;
+        }
+        this.failAcquire(error);
+        return;
+      }
+      excluded.add(lease.key.id);
+      this.lease = lease;
+      const failed = await this.attempt(lease, n === maxAttempts);
+      if (!failed) {
+        return;
+      }
+      last = failed;
+      if (this.clientGone) {
+        throw new ClientGoneError();
+      }
+    }
+    this.failAfterAttempts(last!);
+  }
+
+  /** Runs one attempt. Returns the failure when it may be retried; otherwise the exchange is finished. */
+  private async attempt(lease: KeyLease, isLast: boolean): Promise<FailedAttempt | null> {
+    const settings = this.deps.settings.current();
+    const target = this.deps.client.target(lease.upstream.baseUrl);
+    const headers = upstreamRequestHeaders(
+      this.req.headers,
+      this.provider.authHeader(lease.key.secret),
+      this.provider.defaultHeaders,
+    );
+    if (this.body && headers['content-type'] === undefined && this.json) {
+      headers['content-type'] = 'application/json';
+    }
+    const { body, hideUsage } = this.upstreamBody(lease);
+    const attemptAbort = new AbortController();
+    this.attemptAbort = attemptAbort;
+    this.deadlineHit = null;
+    const overallMs = lease.upstream.timeoutMs ?? settings.requestTimeoutMs;
+    this.deadlines.start(this.started + overallMs, settings.ttfbTimeoutMs, settings.idleTimeoutMs);
+    const sentAt = Date.now();
+
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await this.deps.client.request({
+        origin: target.origin,
+        path: target.basePath + this.upstreamPath(lease) + this.route.query,
+        method: this.req.method ?? 'GET',
+        headers,
+        body,
+        signal: attemptAbort.signal,
+      });
+    } catch (error) {
+      return this.attemptFailed(lease, sentAt, this.errorKind(error), null, null, null, isLast);
+    }
+
+    const status = response.statusCode;
+    if (status >= 400) {
+      let errorBody: Buffer;
+      try {
+        errorBody = await readCapped(response.body, ERROR_BODY_LIMIT);
+      } catch (error) {
+        return this.attemptFailed(lease, sentAt, this.errorKind(error), null, null, null, isLast);
+      }
+      return this.attemptFailed(lease, sentAt, null, status, response.headers, errorBody, isLast);
+    }
+    return this.relay(lease, response, sentAt, hideUsage, isLast);
+  }
+
+  /** Classifies and releases a failed attempt; sends the failure to the client unless it is retryable. */
+  private attemptFailed(
+    lease: KeyLease,
+    sentAt: number,
+    error: AttemptError | null,
+    status: number | null,
+    headers: Record<string, string | string[] | undefined> | null,
+    body: Buffer | null,
+    isLast: boolean,
+  ): FailedAttempt | null {
+    this.deadlines.stop();
+    const flat = headers ? flattenHeaders(headers) : {};
+    const classification = this.deps.balancer.classify({
+      format: this.route.format,
+      status,
+      headers: flat,
+      bodySnippet: body ? body.subarray(0, 4096).toString('utf8') : null,
+      error,
+      path: this.route.rest,
+      now: Date.now(),
+    });
+    this.releaseAttempt(lease, classification, sentAt, flat, 0, error);
+    const failed: FailedAttempt = { classification, error, status, headers, body };
+    if (error === 'client_cancel' || this.clientGone) {
+      throw new ClientGoneError();
+    }
+    if (classification.retryable && !isLast) {
+      return failed;
+    }
+    this.failAfterAttempts(failed);
+    return null;
+  }
+
+  /** Streams a 2xx/3xx upstream body to the client once its first bytes are in. */
+  private relay(
+    lease: KeyLease,
+    response: Dispatcher.ResponseData,
+    sentAt: number,
+    hideUsage: boolean,
+    isLast: boolean,
+  ): Promise<FailedAttempt | null> {
+    const { res } = this;
+    const upstreamBody = response.body;
+    const settings = this.deps.settings.current();
+    const logAll = settings.bodyLogging === 'all';
+    const capture = new HeadTailCapture(
+      logAll ? Math.max(HEAD_BYTES, settings.bodyLogMaxBytes) : HEAD_BYTES,
+      TAIL_BYTES,
+    );
+    const filter = hideUsage ? new UsageChunkFilter() : null;
+    const decoder = filter ? new StringDecoder('utf8') : null;
+    const flat = flattenHeaders(response.headers);
+    const sse = this.facts.stream && this.provider.streamIsSse(this.route.query);
+
+    return new Promise<FailedAttempt | null>((resolve) => {
+      let settled = false;
+      const done = (value: FailedAttempt | null) => {
+        if (!settled) {
+          settled = true;
+          resolve(value);
+        }
+      };
+      const resume = () => {
+        this.deadlines.suspendIdle(false);
+        upstreamBody.resume();
+      };
+      const commit = () => {
+        this.bodyStarted = true;
+        this.stopKeepAlive();
+        this.ttfbMs = Date.now() - this.started;
+        if (!res.headersSent) {
+          const out = clientResponseHeaders(response.headers, false);
+          Object.assign(out, this.baseHeaders, this.poolHeaders());
+          const length = response.headers['content-length'];
+          if (!filter && typeof length === 'string') {
+            out['content-length'] = length;
+          }
+          if (sse) {
+            out['cache-control'] = 'no-cache';
+            out['x-accel-buffering'] = 'no';
+          }
+          res.writeHead(response.statusCode, out);
+        }
+      };
+      const write = (chunk: Buffer | string) => {
+        if (chunk.length > 0 && !res.write(chunk)) {
+          upstreamBody.pause();
+          this.deadlines.suspendIdle(true);
+          res.once('drain', resume);
+        }
+      };
+
+      upstreamBody.on('data', (chunk: Buffer) => {
+        if (this.clientGone) {
+          return;
+        }
+        if (!this.bodyStarted) {
+          this.deadlines.firstByte();
+          commit();
+        } else {
+          this.deadlines.touch();
+        }
+        capture.push(chunk);
+        write(filter ? filter.push(decoder!.write(chunk)) : chunk);
+      });
+
+      upstreamBody.on('end', () => {
+        this.deadlines.stop();
+        if (!this.bodyStarted) {
+          commit();
+        }
+        if (filter) {
+          write(filter.push(decoder!.end()) + filter.flush());
+        }
+        const usage = this.meter(capture, filter);
+        const classification = this.deps.balancer.classify({
+          format: this.route.format,
+          status: response.statusCode,
+          headers: flat,
+          bodySnippet: null,
+          error: null,
+          path: this.route.rest,
+          now: Date.now(),
+        });
+        this.releaseAttempt(lease, classification, sentAt, flat, usage.totalTokens ?? 0, null);
+        if (logAll) {
+          this.responseLog = capture.headText();
+        }
+        res.end();
+        this.finish(response.statusCode, classification.class, null);
+        done(null);
+      });
+
+      upstreamBody.on('error', (error: Error) => {
+        const kind = this.errorKind(error);
+        if (!this.bodyStarted) {
+          // Nothing reached the client: the attempt may still move to another key.
+          try {
+            done(this.attemptFailed(lease, sentAt, kind, null, null, null, isLast));
+          } catch {
+            // attemptFailed throws only when the client is gone.
+            this.finishCancelled();
+            done(null);
+          }
+          return;
+        }
+        this.deadlines.stop();
+        const classification = this.deps.balancer.classify({
+          format: this.route.format,
+          status: null,
+          headers: flat,
+          bodySnippet: null,
+          error: kind === 'ttfb_timeout' ? 'timeout' : kind,
+          path: this.route.rest,
+          now: Date.now(),
+        });
+        const usage = this.meter(capture, filter);
+        this.releaseAttempt(lease, classification, sentAt, flat, usage.totalTokens ?? 0, kind);
+        if (kind === 'client_cancel' || this.clientGone) {
+          this.finishCancelled();
+          done(null);
+          return;
+        }
+        // Mid-stream failure: end with an error event in the provider's format, never a silent cut.
+        const message =
+          this.deadlineHit === 'idle_timeout'
+            ? `The upstream stalled for more than ${settings.idleTimeoutMs} ms mid-response.`
+            : this.deadlineHit === 'timeout'
+              ? 'The request exceeded its time limit mid-response.'
+              : `The upstream connection failed mid-response: ${error.message}`;
+        const status = this.deadlineHit ? 504 : 502;
+        if (sse || (this.route.format === 'gemini' && this.facts.stream)) {
+          res.end(dialectStreamError(this.route.format, { status, message, code: 'upstream_error' }, sse));
+        } else {
+          // A plain body cannot carry an error after it started: cut the connection so it is not taken as complete.
+          res.destroy();
+        }
+        this.finish(response.statusCode, classification.class, message);
+        done(null);
+      });
+    });
+  }
+
+  private meter(capture: HeadTailCapture, filter: UsageChunkFilter | null): TokenUsage {
+    let usage: TokenUsage | null = null;
+    if (filter?.usageData) {
+      try {
+        const parsed = JSON.parse(filter.usageData) as { usage?: Record<string, unknown> };
+        usage = parsed.usage ? openAiUsage(parsed.usage) : null;
+      } catch {
+        usage = null;
+      }
+    }
+    usage ??= usageFromText(this.route.format, capture.headText(), capture.tailText());
+    if (usage) {
+      this.usage = usage;
+    }
+    return this.usage;
+  }
+
+  private releaseAttempt(
+    lease: KeyLease,
+    classification: ClassifiedOutcome,
+    sentAt: number,
+    headers: Record<string, string>,
+    totalTokens: number,
+    error: string | null,
+  ): void {
+    const durationMs = Date.now() - sentAt;
+    const record: AttemptRecord = {
+      keyId: lease.key.id,
+      upstreamId: lease.upstream.id,
+      outcome: classification.class,
+      status: classification.status,
+      durationMs,
+    };
+    if (error) {
+      record.error = error;
+    }
+    this.attempts.push(record);
+    try {
+      lease.release({ classification, durationMs, totalTokens, headers });
+    } catch (releaseError) {
+      this.deps.logger.error(`Releasing a key lease failed: ${(releaseError as Error).message}`);
+    }
+  }
+
+  // ---- request body --------------------------------------------------------------------------------
+
+  private upstreamBody(lease: KeyLease): { body: Buffer | undefined; hideUsage: boolean } {
+    const { json, facts } = this;
+    if (!this.body || !json) {
+      return { body: this.body, hideUsage: false };
+    }
+    const rename = lease.upstreamModel !== null && lease.upstreamModel !== facts.model;
+    const addUsage = this.route.format === 'openai' && facts.stream && !facts.includeUsage;
+    if (rename) {
+      const renamed = addUsage
+        ? { ...json, stream_options: { ...(json.stream_options as object | undefined), include_usage: true } }
+        : json;
+      return { body: withModel(renamed, lease.upstreamModel!), hideUsage: addUsage };
+    }
+    return { body: addUsage ? withIncludeUsage(this.body, facts, json) : this.body, hideUsage: addUsage };
+  }
+
+  private upstreamPath(lease: KeyLease): string {
+    const { route } = this;
+    if (route.pathModel && lease.upstreamModel && lease.upstreamModel !== route.pathModel) {
+      return `/models/${encodeURIComponent(lease.upstreamModel)}:${route.pathAction}`;
+    }
+    return route.rest;
+  }
+
+  private readBody(limit: number): Promise<Buffer> {
+    const declared = Number(this.req.headers['content-length']);
+    if (declared > limit) {
+      return Promise.reject(new BodyTooLargeError(`The request body exceeds the limit of ${limit} bytes.`));
+    }
+    return new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const onData = (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > limit) {
+          cleanup();
+          this.req.resume();
+          reject(new BodyTooLargeError(`The request body exceeds the limit of ${limit} bytes.`));
+          return;
+        }
+        chunks.push(chunk);
+      };
+      const onEnd = () => {
+        cleanup();
+        resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+      };
+      const onGone = () => {
+        cleanup();
+        reject(new ClientGoneError());
+      };
+      const cleanup = () => {
+        this.req.off('data', onData);
+        this.req.off('end', onEnd);
+        this.req.off('error', onGone);
+        this.req.off('aborted', onGone);
+      };
+      this.req.on('data', onData);
+      this.req.on('end', onEnd);
+      this.req.on('error', onGone);
+      this.req.on('aborted', onGone);
+    });
+  }
+
+  // ---- models ---------------------------------------------------------------------------------------
+
+  private async answerModels(): Promise<void> {
+    const entries = await this.deps.models.list();
+    if (this.route.kind === 'model') {
+      const id = decodeURIComponent(this.route.rest.slice('/models/'.length));
+      const entry = entries.find((e) => e.id === id);
+      if (!entry) {
+        this.fail(
+          { status: 404, message: `The model '${id}' does not exist.`, code: 'model_not_found' },
+          'client_error',
+        );
+        return;
+      }
+      this.sendJson(200, openAiModel(entry));
+      this.finish(200, 'success', null);
+      return;
+    }
+    const anthropicClient = this.req.headers['anthropic-version'] !== undefined;
+    this.sendJson(200, anthropicClient ? anthropicModelList(entries) : openAiModelList(entries));
+    this.finish(200, 'success', null);
+  }
+
+  // ---- failures -----------------------------------------------------------------------------------
+
+  private failAcquire(error: unknown): void {
+    if (error instanceof NoKeyAvailableError) {
+      const headers: OutgoingHttpHeaders = {};
+      if (error.retryAfterMs !== null) {
+        headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfterMs / 1000)));
+      }
+      const code = error.status === 429 ? 'rate_limit_exceeded' : 'no_key_available';
+      this.fail({ status: error.status, message: error.message, code }, 'gateway_error', headers);
+    } else if (error instanceof UnknownModelError) {
+      this.fail({ status: 404, message: error.message, code: 'model_not_found' }, 'client_error');
+    } else if (error instanceof NoKeysConfiguredError) {
+      this.fail({ status: 503, message: error.message, code: 'no_keys_configured' }, 'gateway_error');
+    } else {
+      throw error;
+    }
+  }
+
+  /** The last attempt failed (or was not retryable): its upstream error goes to the client as it came. */
+  private failAfterAttempts(last: FailedAttempt): void {
+    const outcome = last.classification.class;
+    if (last.status !== null && last.body) {
+      if (this.res.headersSent) {
+        this.endStreamWithUpstreamError(last.status, last.body);
+        this.finish(200, outcome, `upstream ${last.status}`);
+        return;
+      }
+      const headers = clientResponseHeaders(last.headers ?? {}, true);
+      Object.assign(headers, this.baseHeaders, this.poolHeaders());
+      headers['content-length'] = last.body.length;
+      this.res.writeHead(last.status, headers);
+      this.res.end(last.body);
+      if (this.deps.settings.current().bodyLogging !== 'off') {
+        this.responseLog = this.redact(last.body.toString('utf8'));
+      }
+      this.finish(last.status, outcome, last.classification.message ?? `upstream ${last.status}`);
+      return;
+    }
+    const timedOut = last.error === 'timeout' || last.error === 'ttfb_timeout';
+    const status = timedOut ? 504 : 502;
+    const message = timedOut
+      ? `The upstream did not answer in time (${this.deadlineHit ?? last.error}).`
+      : 'The upstream could not be reached.';
+    this.fail({ status, message, code: last.error ?? 'upstream_error' }, outcome);
+  }
+
+  private endStreamWithUpstreamError(status: number, body: Buffer): void {
+    const text = body.toString('utf8').trim();
+    const isJson = text.startsWith('{');
+    const sse = this.provider.streamIsSse(this.route.query);
+    if (isJson && sse) {
+      this.res.end(
+        this.route.format === 'anthropic' ? `event: error\ndata: ${text}\n\n` : `data: ${text}\n\n`,
+      );
+    } else {
+      this.res.end(dialectStreamError(this.route.format, { status, message: text.slice(0, 500) }, sse));
+    }
+  }
+
+  /** keypool's own error in the caller's dialect (an SSE error event if keep-alives already started). */
+  private fail(failure: ProxyFailure, outcome: OutcomeClass, extra?: OutgoingHttpHeaders): void {
+    if (this.finished || this.clientGone) {
+      return;
+    }
+    if (this.res.headersSent) {
+      this.res.end(
+        dialectStreamError(this.route.format, failure, this.provider.streamIsSse(this.route.query)),
+      );
+    } else {
+      const body = dialectErrorBody(this.route.format, failure);
+      const headers: OutgoingHttpHeaders = {
+        ...this.baseHeaders,
+        ...extra,
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+      };
+      this.res.writeHead(failure.status, headers);
+      this.res.end(body);
+      if (this.deps.settings.current().bodyLogging !== 'off') {
+        this.responseLog = body;
+      }
+    }
+    this.finish(this.res.headersSent && this.bodyStarted ? 200 : failure.status, outcome, failure.message);
+  }
+
+  private sendJson(status: number, value: unknown): void {
+    const body = JSON.stringify(value);
+    this.res.writeHead(status, {
+      ...this.baseHeaders,
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+    });
+    this.res.end(body);
+  }
+
+  // ---- waiting, cancel, record --------------------------------------------------------------------
+
+  /** The balancer has to wait for a key: streaming clients get SSE comments so idle proxies keep the line. */
+  private readonly onWait = (): void => {
+    if (!this.facts.stream || !this.provider.streamIsSse(this.route.query) || this.res.headersSent) {
+      return;
+    }
+    // Committing 200 + SSE headers early is the price of keep-alives: later failures become SSE error
+    // events (in the dialect) instead of HTTP error statuses.
+    this.res.writeHead(200, {
+      ...this.baseHeaders,
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      'x-accel-buffering': 'no',
+    });
+    this.res.write(KEEP_ALIVE);
+    this.keepAliveTimer = setInterval(() => this.res.write(KEEP_ALIVE), KEEP_ALIVE_INTERVAL_MS);
+    this.keepAliveTimer.unref();
+  };
+
+  private stopKeepAlive(): void {
+    if (this.keepAliveTimer) {
+      clearInterval(this.keepAliveTimer);
+      this.keepAliveTimer = null;
+    }
+  }
+
+  private readonly onClose = (): void => {
+    if (this.res.writableFinished || this.finished) {
+      return;
+    }
+    this.clientGone = true;
+    this.abort.abort();
+    this.attemptAbort?.abort('client_cancel');
+  };
+
+  private errorKind(error: unknown): AttemptError {
+    const reason = this.attemptAbort?.signal.reason as unknown;
+    if (this.clientGone || reason === 'client_cancel') {
+      return 'client_cancel';
+    }
+    if (reason === 'ttfb_timeout') {
+      return 'ttfb_timeout';
+    }
+    if (reason === 'timeout' || reason === 'idle_timeout') {
+      return 'timeout';
+    }
+    const code = (error as { code?: string }).code;
+    return code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' ? 'timeout' : 'network';
+  }
+
+  private finishCancelled(): void {
+    if (!this.res.writableEnded) {
+      this.res.destroy();
+    }
+    this.finish(499, 'client_cancel', 'The client closed the connection.');
+  }
+
+  private poolHeaders(): OutgoingHttpHeaders {
+    const remaining = this.deps.balancer.poolRemaining(this.route.format, this.facts.model);
+    const out: OutgoingHttpHeaders = {};
+    if (remaining.requests !== null) {
+      out['x-ratelimit-remaining-requests'] = String(remaining.requests);
+    }
+    if (remaining.tokens !== null) {
+      out['x-ratelimit-remaining-tokens'] = String(remaining.tokens);
+    }
+    return out;
+  }
+
+  private redact(text: string): string {
+    const secret = this.lease?.key.secret;
+    return secret ? text.split(secret).join(this.lease!.key.maskedSecret) : text;
+  }
+
+  private finish(status: number, outcome: OutcomeClass, error: string | null): void {
+    if (this.finished) {
+      return;
+    }
+    this.finished = true;
+    const settings = this.deps.settings.current();
+    const lease = this.lease;
+    const record: RequestOutcome = {
+      ...this.usage,
+      startedAt: this.started,
+      requestId: this.requestId,
+      clientKeyId: this.clientKeyId,
+      method: this.req.method ?? 'GET',
+      path: pathOnly(this.req.url ?? ''),
+      format: this.route.format,
+      modelRequested: this.facts.model,
+      modelResolved: lease?.upstreamModel ?? null,
+      upstreamId: lease?.upstream.id ?? null,
+      keyId: lease?.key.id ?? null,
+      attempts: this.attempts,
+      status,
+      outcome,
+      stream: this.facts.stream,
+      latencyMs: Date.now() - this.started,
+      ttfbMs: this.ttfbMs,
+      error,
+      clientIp: this.clientIp,
+    };
+    const logBodies = settings.bodyLogging === 'all' || (settings.bodyLogging === 'errors' && status >= 400);
+    if (logBodies) {
+      record.requestBody = this.body
+        ? loggableBody(this.body, this.req.headers['content-type'], settings.bodyLogMaxBytes)
+        : null;
+      record.responseBody = this.responseLog
+        ? this.redact(this.responseLog.slice(0, settings.bodyLogMaxBytes))
+        : null;
+    }
+    this.deps.logWriter.record(record);
+  }
+}
+
+function headerValue(value: string | string[] | undefined): string | null {
+  return typeof value === 'string' && value ? value : null;
+}
+
+function pathOnly(url: string): string {
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
+function loggableBody(body: Buffer, contentType: string | undefined, max: number): string {
+  if (contentType && !contentType.includes('json') && !contentType.startsWith('text/')) {
+    return `[${contentType.split(';')[0]} body, ${body.length} bytes]`;
+  }
+  return body.subarray(0, max).toString('utf8');
+}
+
+/** Reads an (error) body up to `limit` bytes and drops the rest. */
+async function readCapped(body: Dispatcher.ResponseData['body'], limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const buf = chunk as Buffer;
+    if (size < limit) {
+      chunks.push(buf.subarray(0, limit - size));
+      size += Math.min(buf.length, limit - size);
+    }
+  }
+  return Buffer.concat(chunks);
+}
