@@ -54,6 +54,8 @@ export interface ClassifiedOutcome {
   /** Scope of a rate limit: true when it applies to key+model only (Gemini per-model limits). */
   perModel: boolean;
   message: string | null;
+  /** True when the upstream said when the key frees up (such keys are never tried as a last resort). */
+  cooldownExplicit?: boolean;
 }
 
 /** Input of the classifier: everything known about an attempt before the body reaches the client. */
@@ -90,6 +92,13 @@ export class UnknownModelError extends Error {
     readonly available: string[],
   ) {
     super(`The model '${model}' is not served by any upstream. Available: ${available.join(', ') || 'none'}`);
+  }
+}
+
+/** Thrown by `acquire` for a retry when the retry budget is spent: return the last upstream error instead. */
+export class RetryBudgetExhaustedError extends NoKeyAvailableError {
+  constructor() {
+    super(503, 'Retry budget exhausted: too many requests are already retrying', null);
   }
 }
 

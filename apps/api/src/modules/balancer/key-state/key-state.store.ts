@@ -77,7 +77,7 @@ export interface Cooldown {
 
 export interface BreakerRecord {
   state: BreakerState;
-  /** While open: when it turns half-open. */
+  /** While open: when it turns half-open. While closed after a trip: when it closed. */
   openUntil: number;
   /** How many times in a row it opened (the cooldown doubles per repeat). */
   trips: number;
