@@ -41,7 +41,7 @@ export function readErrorBody(snippet: string | null): ErrorBodyFacts {
   const error = isObject(root) && isObject(root.error) ? root.error : isObject(root) ? root : {};
   facts.message = typeof error.message === 'string' ? error.message : null;
   facts.codes = [error.type, error.code, error.status]
-    .filter((v) => v !== undefined)
+    .filter((v): v is string | number => typeof v === 'string' || typeof v === 'number')
     .join(' ')
     .toLowerCase();
   if (Array.isArray(error.details)) {
