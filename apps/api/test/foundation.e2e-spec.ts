@@ -225,7 +225,7 @@ function listOf<T>(body: unknown): T[] {
   if (Array.isArray(body)) {
     return body as T[];
   }
-  return ((body as { items?: T[] } | null)?.items ?? []);
+  return (body as { items?: T[] } | null)?.items ?? [];
 }
 
 function sqliteColumn(file: string, sql: string): Promise<string[]> {
