@@ -1,17 +1,28 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { HealthResponse } from '@keypool/shared';
+import type { FastifyReply } from 'fastify';
 import { Public } from '../../common/auth/public.decorator';
-import { DataSource } from 'typeorm';
+import { HealthService } from './health.service';
 
 @ApiTags('health')
 @Public()
 @Controller('health')
 export class HealthController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly healthService: HealthService) {}
 
   @Get()
-  async health() {
-    await this.dataSource.query('SELECT 1');
+  @ApiOkResponse({ description: 'Ready: database (and Redis when configured) reachable' })
+  @ApiServiceUnavailableResponse({ description: 'Not ready; the body says which dependency is down' })
+  async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthResponse> {
+    const report = await this.healthService.report();
+    reply.status(report.ready ? 200 : 503);
+    return report.body;
+  }
+
+  /** Liveness only: the process answers. */
+  @Get('live')
+  live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 }

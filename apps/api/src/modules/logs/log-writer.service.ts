@@ -1,14 +1,258 @@
-import { Injectable } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import { SettingsService } from '../settings/settings.service';
+import { toKeyEventRow, type KeyEventRow } from './key-event-row';
+import { LiveCounters } from './live-counters';
+import { toRequestLogRow, type RequestLogRow } from './log-row.mapper';
 import type { KeyEventInput, RequestOutcome } from './request-outcome';
+import { LogStore } from './store/log-store';
+
+/** Tuning of the batch writer. */
+export const LOG_WRITER_LIMITS = {
+  flushIntervalMs: 1000,
+  /** Flush early once this many rows wait. */
+  batchRows: 1000,
+  /** Most rows per transaction. */
+  maxRowsPerFlush: 5000,
+  /** Rows held while the database is slow or unreachable; beyond this new rows are dropped (and counted). */
+  maxBufferedRows: 100_000,
+  maxRetryDelayMs: 30_000,
+} as const;
+
+export interface FlushReport {
+  rows: number;
+  events: number;
+  durationMs: number;
+  ok: boolean;
+}
+
+export interface LogWriterState {
+  bufferedRows: number;
+  bufferedEvents: number;
+  droppedRows: number;
+  writtenRows: number;
+  consecutiveFailures: number;
+}
 
 /**
  * CONTRACT (keep these signatures): `record` and `recordKeyEvent` are synchronous, never throw and never
- * touch the database on the caller's path; rows are buffered and written in batches.
- * (Placeholder implementation; the logs module fills in buffering, flushing and rollups.)
+ * touch the database on the caller's path; rows are buffered and written in batches, one transaction
+ * per batch with the rollups, and flushed after the HTTP server stopped on shutdown.
  */
 @Injectable()
-export class LogWriter {
-  record(_outcome: RequestOutcome): void {}
+export class LogWriter implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger(LogWriter.name);
+  private logs: RequestLogRow[] = [];
+  private events: KeyEventRow[] = [];
+  private dropped = 0;
+  private written = 0;
+  private failures = 0;
+  private retryAt = 0;
+  private flushing: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly recordListeners = new Set<(row: RequestLogRow) => void>();
+  private readonly eventListeners = new Set<(event: KeyEventRow) => void>();
+  private readonly flushListeners = new Set<(report: FlushReport) => void>();
 
-  recordKeyEvent(_event: KeyEventInput): void {}
+  constructor(
+    private readonly store: LogStore,
+    private readonly settings: SettingsService,
+    private readonly live: LiveCounters,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => this.tick(), LOG_WRITER_LIMITS.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  record(outcome: RequestOutcome): void {
+    try {
+      const row = toRequestLogRow(outcome, this.settings.current());
+      this.live.recordFinished(row.outcome, row.totalTokens ?? 0, row.latencyMs);
+      this.notify(this.recordListeners, row);
+      if (this.config.log.format === 'json') {
+        const { requestBody: _req, responseBody: _res, ...line } = row;
+        process.stdout.write(`${JSON.stringify({ kind: 'request', ...line })}\n`);
+      }
+      if (this.buffered() >= LOG_WRITER_LIMITS.maxBufferedRows) {
+        this.dropped += 1;
+        return;
+      }
+      this.logs.push(row);
+      if (this.logs.length >= LOG_WRITER_LIMITS.batchRows) {
+        setImmediate(() => this.tick());
+      }
+    } catch (error) {
+      this.logger.error(`Could not record a request log: ${String(error)}`);
+    }
+  }
+
+  recordKeyEvent(event: KeyEventInput): void {
+    try {
+      const row = toKeyEventRow(event, Date.now());
+      this.notify(this.eventListeners, row);
+      if (this.config.log.format === 'json') {
+        process.stdout.write(`${JSON.stringify({ kind: 'key_event', ...row })}\n`);
+      }
+      if (this.buffered() >= LOG_WRITER_LIMITS.maxBufferedRows) {
+        this.dropped += 1;
+        return;
+      }
+      this.events.push(row);
+    } catch (error) {
+      this.logger.error(`Could not record a key event: ${String(error)}`);
+    }
+  }
+
+  /** Called for every recorded request (metrics); listeners must be cheap and synchronous. */
+  onRecorded(listener: (row: RequestLogRow) => void): () => void {
+    this.recordListeners.add(listener);
+    return () => this.recordListeners.delete(listener);
+  }
+
+  onKeyEvent(listener: (event: KeyEventRow) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  onFlushed(listener: (report: FlushReport) => void): () => void {
+    this.flushListeners.add(listener);
+    return () => this.flushListeners.delete(listener);
+  }
+
+  state(): LogWriterState {
+    return {
+      bufferedRows: this.logs.length,
+      bufferedEvents: this.events.length,
+      droppedRows: this.dropped,
+      writtenRows: this.written,
+      consecutiveFailures: this.failures,
+    };
+  }
+
+  /** Writes everything buffered so far (one transaction per chunk). Resolves when done or on failure. */
+  flush(): Promise<void> {
+    this.flushing ??= this.flushAll().finally(() => {
+      this.flushing = null;
+    });
+    return this.flushing;
+  }
+
+  /**
+   * Runs before Nest disposes the HTTP server: we stop the server ourselves first (in-flight requests
+   * finish and record their rows), then drain while the database is still open.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.timer) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
+    const adapter = this.adapterHost.httpAdapter as { close(): Promise<unknown> } | undefined;
+    if (adapter) {
+      await adapter.close().catch((error: unknown) => this.logger.warn(`HTTP close: ${String(error)}`));
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    await this.drain();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    // Rows recorded by other shutdown hooks after our drain (key state persistence, ...).
+    if (this.buffered() > 0) {
+      await this.drain(1);
+    }
+    await this.store.close().catch(() => undefined);
+  }
+
+  private tick(): void {
+    if (Date.now() < this.retryAt || this.buffered() === 0) {
+      return;
+    }
+    void this.flush();
+  }
+
+  private async drain(maxFailures = 5): Promise<void> {
+    for (let failures = 0; this.buffered() > 0 && failures < maxFailures;) {
+      const before = this.failures;
+      await this.flush();
+      if (this.failures > before) {
+        failures += 1;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+    if (this.buffered() > 0) {
+      this.logger.error(`Shutting down with ${this.buffered()} request log rows unwritten`);
+    }
+  }
+
+  private async flushAll(): Promise<void> {
+    while (this.buffered() > 0) {
+      const rows = this.logs.splice(0, LOG_WRITER_LIMITS.maxRowsPerFlush);
+      const events = this.events.splice(0, LOG_WRITER_LIMITS.maxRowsPerFlush);
+      const started = performance.now();
+      try {
+        await this.store.writeBatch(rows, events);
+        this.written += rows.length;
+        this.failures = 0;
+        this.retryAt = 0;
+        this.notify(this.flushListeners, {
+          rows: rows.length,
+          events: events.length,
+          durationMs: performance.now() - started,
+          ok: true,
+        });
+      } catch (error) {
+        this.requeue(rows, events);
+        this.failures += 1;
+        const delay = Math.min(LOG_WRITER_LIMITS.maxRetryDelayMs, 1000 * 2 ** (this.failures - 1));
+        this.retryAt = Date.now() + delay;
+        this.logger.warn(
+          `Writing ${rows.length} request log rows failed (${String(error)}); retrying in ${delay} ms`,
+        );
+        this.notify(this.flushListeners, {
+          rows: rows.length,
+          events: events.length,
+          durationMs: performance.now() - started,
+          ok: false,
+        });
+        return;
+      }
+    }
+  }
+
+  /** Puts a failed batch back in front, keeping the newest rows when the bound is exceeded. */
+  private requeue(rows: RequestLogRow[], events: KeyEventRow[]): void {
+    this.logs = rows.concat(this.logs);
+    this.events = events.concat(this.events);
+    const excess = this.buffered() - LOG_WRITER_LIMITS.maxBufferedRows;
+    if (excess > 0) {
+      const fromLogs = Math.min(excess, this.logs.length);
+      this.logs.splice(0, fromLogs);
+      this.events.splice(0, excess - fromLogs);
+      this.dropped += excess;
+    }
+  }
+
+  private buffered(): number {
+    return this.logs.length + this.events.length;
+  }
+
+  private notify<T>(listeners: Set<(value: T) => void>, value: T): void {
+    for (const listener of listeners) {
+      try {
+        listener(value);
+      } catch (error) {
+        this.logger.warn(`A log listener failed: ${String(error)}`);
+      }
+    }
+  }
 }

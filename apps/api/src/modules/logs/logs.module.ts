@@ -1,4 +1,31 @@
 import { Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { DataSource } from 'typeorm';
+import { SettingsModule } from '../settings/settings.module';
+import { LiveCounters } from './live-counters';
+import { LogWriter } from './log-writer.service';
+import { LogsController } from './logs.controller';
+import { LogsRepository } from './logs.repository';
+import { LogsScheduler } from './logs.scheduler';
+import { LogsService } from './logs.service';
+import { createLogSqlExecutor } from './store/log-sql-executor';
+import { LogStore } from './store/log-store';
 
-@Module({})
+@Module({
+  imports: [ScheduleModule.forRoot(), SettingsModule],
+  controllers: [LogsController],
+  providers: [
+    {
+      provide: LogStore,
+      inject: [DataSource],
+      useFactory: (dataSource: DataSource) => new LogStore(createLogSqlExecutor(dataSource)),
+    },
+    LiveCounters,
+    LogWriter,
+    LogsRepository,
+    LogsService,
+    LogsScheduler,
+  ],
+  exports: [LogWriter, LiveCounters, LogsService],
+})
 export class LogsModule {}

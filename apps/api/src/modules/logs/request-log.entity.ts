@@ -1,4 +1,4 @@
-import type { AttemptRecord, OutcomeClass, UpstreamFormat } from '@keypool/shared';
+import type { AttemptRecord, OutcomeClass, StatusClass, UpstreamFormat } from '@keypool/shared';
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { bigintNumber } from '../../database/bigint.transformer';
 
@@ -13,6 +13,7 @@ import { bigintNumber } from '../../database/bigint.transformer';
 @Index('idx_request_logs_model', ['modelRequested', 'id'])
 @Index('idx_request_logs_status', ['status', 'id'])
 @Index('idx_request_logs_client', ['clientKeyId', 'id'])
+@Index('idx_request_logs_status_class', ['statusClass', 'id'])
 export class RequestLogEntity {
   @PrimaryGeneratedColumn()
   id: number;
@@ -56,6 +57,10 @@ export class RequestLogEntity {
 
   @Column({ type: 'varchar', length: 30 })
   outcome: OutcomeClass;
+
+  /** Derived from status and outcome when written; indexed with id for the status-class filter. */
+  @Column({ name: 'status_class', type: 'varchar', length: 10, nullable: true })
+  statusClass: StatusClass | null;
 
   @Column({ type: 'boolean', default: false })
   stream: boolean;

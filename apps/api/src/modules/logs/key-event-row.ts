@@ -1,0 +1,15 @@
+import type { KeyEventEntity } from './key-event.entity';
+import type { KeyEventInput } from './request-outcome';
+
+export type KeyEventRow = Omit<KeyEventEntity, 'id'>;
+
+export function toKeyEventRow(event: KeyEventInput, now: number): KeyEventRow {
+  return {
+    ts: event.at ?? now,
+    keyId: event.keyId,
+    upstreamId: event.upstreamId,
+    type: event.type,
+    message: event.message.slice(0, 2000),
+    details: event.details ?? null,
+  };
+}
