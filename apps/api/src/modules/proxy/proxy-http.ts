@@ -17,7 +17,11 @@ const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
  */
 export async function configureProxyHttp(app: NestFastifyApplication, _config: AppConfig): Promise<void> {
   const handler = app.get(ProxyHandler, { strict: false });
-  const fastify = app.getHttpAdapter().getInstance();
+  await registerProxyRoutes(app.getHttpAdapter().getInstance(), handler);
+}
+
+/** The proxy routes on a Fastify instance (also used by tests that run the pipeline without the app). */
+export async function registerProxyRoutes(fastify: FastifyInstance, handler: ProxyHandler): Promise<void> {
   await fastify.register((proxy: FastifyInstance, _opts, done) => {
     proxy.removeAllContentTypeParsers();
     // Leave the body stream untouched; ProxyExchange reads it with the settings' limit.

@@ -7,6 +7,7 @@ export class HeadTailCapture {
   private headLength = 0;
   private tail: Buffer[] = [];
   private tailLength = 0;
+  private tailStart = 0;
   total = 0;
 
   constructor(
@@ -26,8 +27,17 @@ export class HeadTailCapture {
     }
     this.tail.push(chunk);
     this.tailLength += chunk.length;
-    while (this.tail.length > 1 && this.tailLength - this.tail[0].length >= this.tailBytes) {
-      this.tailLength -= this.tail.shift()!.length;
+    // Drop whole chunks from the front while the rest still covers the window (index, not shift: O(1)).
+    while (
+      this.tail.length - this.tailStart > 1 &&
+      this.tailLength - this.tail[this.tailStart].length >= this.tailBytes
+    ) {
+      this.tailLength -= this.tail[this.tailStart].length;
+      this.tailStart++;
+    }
+    if (this.tailStart > 64 && this.tailStart * 2 > this.tail.length) {
+      this.tail = this.tail.slice(this.tailStart);
+      this.tailStart = 0;
     }
   }
 
@@ -36,7 +46,7 @@ export class HeadTailCapture {
   }
 
   tailText(): string {
-    const all = Buffer.concat(this.tail);
+    const all = Buffer.concat(this.tail.slice(this.tailStart));
     return all.subarray(Math.max(0, all.length - this.tailBytes)).toString('utf8');
   }
 }

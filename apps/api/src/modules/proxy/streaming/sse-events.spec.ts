@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { eventData, SseEventSplitter } from './sse-events';
+import { UsageChunkFilter } from './usage-chunk-filter';
+
+describe(SseEventSplitter.name, () => {
+  it('should return whole events whatever the chunk boundaries', () => {
+    const stream = 'data: {"a":1}\n\ndata: {"b":2}\r\n\r\nevent: x\ndata: y\n\n';
+    for (let cut = 1; cut < stream.length; cut++) {
+      const splitter = new SseEventSplitter();
+      const events = [...splitter.push(stream.slice(0, cut)), ...splitter.push(stream.slice(cut))];
+      expect(events).toEqual(['data: {"a":1}\n\n', 'data: {"b":2}\r\n\r\n', 'event: x\ndata: y\n\n']);
+      expect(splitter.flush()).toBe('');
+    }
+  });
+
+  it('should keep an unterminated tail for flush', () => {
+    const splitter = new SseEventSplitter();
+    expect(splitter.push('data: 1\n\ndata: 2')).toEqual(['data: 1\n\n']);
+    expect(splitter.flush()).toBe('data: 2');
+  });
+
+  it('should join multi-line data', () => {
+    expect(eventData('event: e\ndata: a\ndata:b\r\n\r\n')).toBe('a\nb');
+  });
+});
+
+describe(UsageChunkFilter.name, () => {
+  const content = 'data: {"choices":[{"delta":{"content":"hi"}}],"usage":null}\n\n';
+  const usage = 'data: {"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":5}}\n\n';
+  const done = 'data: [DONE]\n\n';
+
+  it('should drop only the usage-only chunk, across any chunk boundary', () => {
+    const stream = content + usage + done;
+    for (let cut = 1; cut < stream.length; cut += 7) {
+      const filter = new UsageChunkFilter();
+      const out = filter.push(stream.slice(0, cut)) + filter.push(stream.slice(cut)) + filter.flush();
+      expect(out).toBe(content + done);
+      expect(JSON.parse(filter.usageData!)).toMatchObject({ usage: { prompt_tokens: 3 } });
+    }
+  });
+
+  it('should pass a content chunk that also carries usage', () => {
+    const both = 'data: {"choices":[{"delta":{}}],"usage":{"prompt_tokens":1}}\n\n';
+    const filter = new UsageChunkFilter();
+    expect(filter.push(both)).toBe(both);
+  });
+});
