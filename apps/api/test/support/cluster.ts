@@ -1,0 +1,102 @@
+import type { HealthResponse } from '@keypool/shared';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import type OpenAI from 'openai';
+import { adminClient, httpJson, type AdminClient } from './admin-client';
+import { backendEnv } from './backend-env';
+import { startKeypool, type KeypoolProcess } from './keypool-process';
+import { openaiClient } from './sdk-clients';
+import { TEST_MASTER_KEY } from './setup-pool';
+import { waitFor } from './wait-for';
+
+/** One keypool replica with a logged-in admin client and an OpenAI client using the master key. */
+export interface Replica {
+  process: KeypoolProcess;
+  admin: AdminClient;
+  openai: OpenAI;
+}
+
+/**
+ * Starts `count` keypool processes on their own ports that share one database and Redis (`group`),
+ * all at the same time (so they also race for the migrations).
+ */
+export async function startReplicas(
+  count: number,
+  group: string,
+  options: { redisUrl?: string; env?: Record<string, string> } = {},
+): Promise<Replica[]> {
+  const shared = await backendEnv(group, { shareWith: group, redisUrl: options.redisUrl });
+  const env = { ...shared, MASTER_API_KEY: TEST_MASTER_KEY, ...options.env };
+  const processes = await Promise.all(Array.from({ length: count }, () => startKeypool({ env })));
+  return Promise.all(
+    processes.map(async (process) => {
+      const admin = adminClient(process.url);
+      await admin.login();
+      return { process, admin, openai: openaiClient(process.url, TEST_MASTER_KEY) };
+    }),
+  );
+}
+
+export async function health(url: string): Promise<HealthResponse> {
+  return (await httpJson<HealthResponse>('GET', `${url}/health`)).body;
+}
+
+/** True when a `redis-server` binary is available to start a private Redis. */
+export function hasRedisServer(): boolean {
+  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * A private Redis without persistence, for tests that stop and start it (the shared Redis serves other
+ * suites and must never be shut down). `stop()` kills it; `start()` brings it back on the same port.
+ */
+export interface ThrowawayRedis {
+  url: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function throwawayRedis(): Promise<ThrowawayRedis> {
+  const port = await freePort();
+  let child: ChildProcess | null = null;
+  const handle: ThrowawayRedis = {
+    url: `redis://127.0.0.1:${port}`,
+    async start() {
+      child = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], {
+        stdio: 'ignore',
+      });
+      const started = child;
+      process.once('exit', () => started.kill('SIGKILL'));
+      await waitFor(
+        () =>
+          spawnSync('redis-cli', ['-p', String(port), 'ping'])
+            .stdout?.toString()
+            .includes('PONG'),
+        5000,
+      );
+    },
+    async stop() {
+      const running = child;
+      child = null;
+      if (running && running.exitCode === null) {
+        const exited = new Promise((resolve) => running.once('exit', resolve));
+        running.kill('SIGKILL');
+        await exited;
+      }
+    },
+  };
+  await handle.start();
+  return handle;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
