@@ -27,6 +27,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       }
     }
   }
+  if (parsed.DATABASE_URL) {
+    // Replicas share one database, so they must share these instead of each generating its own.
+    const missing = (['ENCRYPTION_KEY', 'JWT_SECRET'] as const).filter((name) => !parsed[name]);
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `Invalid environment:\n${missing.map((name) => `- ${name}: required when DATABASE_URL is set (every replica must use the same value)`).join('\n')}`,
+      );
+    }
+  }
   const dataDir = resolve(parsed.DATA_DIR ?? './data');
   return {
     env: nodeEnv,

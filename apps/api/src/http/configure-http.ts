@@ -3,6 +3,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { GlobalExceptionFilter } from '../common/errors/global-exception.filter';
+import { createValidationPipe } from '../common/validation/validation-pipe';
 import type { AppConfig } from '../config/app-config';
 import { configureProxyHttp } from '../modules/proxy/proxy-http';
 
@@ -14,6 +16,9 @@ export function spaRoot(): string {
 /** Everything about the HTTP surface that is not a controller: SPA hosting, Swagger, redirects. */
 export async function configureHttp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
+  // One filter for every surface: admin envelope under /api, the caller's dialect on the proxy routes.
+  app.useGlobalFilters(new GlobalExceptionFilter());
+  app.useGlobalPipes(createValidationPipe());
   await configureProxyHttp(app, config);
 
   const root = spaRoot();

@@ -36,3 +36,18 @@ export class UnauthorizedError extends AppError {
     super(401, code, message);
   }
 }
+
+export class ForbiddenError extends AppError {
+  constructor(code: ErrorCode, message: string) {
+    super(403, code, message);
+  }
+}
+
+export class TooManyRequestsError extends AppError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(429, ErrorCode.TooManyRequests, message, { retryAfterSeconds });
+  }
+}

@@ -1,24 +1,151 @@
-import { Injectable } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { hexDigestsEqual, sha256Hex } from '../../common/crypto/crypto.service';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import type { ClientKeyEntity } from './client-key.entity';
+import { modelMatches } from './client-key-secret';
+import { ClientKeysRepository } from './client-keys.repository';
+import { ClientRateLimiter } from './client-rate-limiter';
 
 export type ClientAuthResult =
   | { ok: true; clientKeyId: string | null }
   | { ok: false; status: 401 | 403 | 429; message: string; retryAfterSeconds?: number };
+
+interface CachedClientKey {
+  id: string;
+  keyHash: string;
+  enabled: boolean;
+  expiresAt: number | null;
+  rpmLimit: number | null;
+  allowedModels: string[];
+}
+
+const LAST_USED_FLUSH_MS = 30_000;
 
 /**
  * Checks the credential a proxy client presented. CONTRACT (keep this signature):
  * `authenticate(credential, model)` accepts the master key or a valid client key (constant-time, on hashes),
  * enforces the client key's enabled flag, expiry, allowed models (403) and requests-per-minute (429).
  * `clientKeyId` is null for the master key or when the proxy is open (no master key and no client keys).
- * (Placeholder implementation; the client-keys module fills it in.)
+ * Client keys are cached in memory (`reload()` after any change, here or on another replica).
  */
 @Injectable()
-export class ClientAuthService {
-  async authenticate(_credential: string | undefined, _model: string | null): Promise<ClientAuthResult> {
-    return { ok: true, clientKeyId: null };
+export class ClientAuthService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('ClientAuth');
+  private readonly masterHash: string | null;
+  private byHash = new Map<string, CachedClientKey>();
+  private readonly lastUsed = new Map<string, number>();
+  private flushTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly repository: ClientKeysRepository,
+    private readonly limiter: ClientRateLimiter,
+  ) {
+    this.masterHash = config.auth.masterApiKey ? sha256Hex(config.auth.masterApiKey) : null;
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.reload();
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.isProxyOpen()) {
+      this.logger.warn(
+        'The proxy is OPEN: no MASTER_API_KEY and no client keys, so anyone who can reach this port can use your provider keys. Set MASTER_API_KEY or create a client key.',
+      );
+    }
+    this.flushTimer = setInterval(() => void this.flushLastUsed(), LAST_USED_FLUSH_MS);
+    this.flushTimer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.flushTimer);
+    await this.flushLastUsed();
+  }
+
+  async authenticate(credential: string | undefined, model: string | null): Promise<ClientAuthResult> {
+    const open = this.isProxyOpen();
+    if (!credential) {
+      return open ? { ok: true, clientKeyId: null } : { ok: false, status: 401, message: 'Missing API key' };
+    }
+    const hash = sha256Hex(credential);
+    if (this.masterHash && hexDigestsEqual(hash, this.masterHash)) {
+      return { ok: true, clientKeyId: null };
+    }
+    const client = this.byHash.get(hash);
+    if (!client || !hexDigestsEqual(hash, client.keyHash)) {
+      return open ? { ok: true, clientKeyId: null } : { ok: false, status: 401, message: 'Invalid API key' };
+    }
+    if (!client.enabled) {
+      return { ok: false, status: 401, message: 'This API key is disabled' };
+    }
+    if (client.expiresAt !== null && client.expiresAt <= Date.now()) {
+      return { ok: false, status: 401, message: 'This API key has expired' };
+    }
+    if (
+      model !== null &&
+      client.allowedModels.length > 0 &&
+      !client.allowedModels.some((p) => modelMatches(p, model))
+    ) {
+      return { ok: false, status: 403, message: `This API key may not use the model ${model}` };
+    }
+    if (client.rpmLimit !== null) {
+      const decision = await this.limiter.hit(client.id, client.rpmLimit);
+      if (!decision.allowed) {
+        return {
+          ok: false,
+          status: 429,
+          message: `Rate limit of ${client.rpmLimit} requests per minute reached for this API key`,
+          retryAfterSeconds: decision.retryAfterSeconds,
+        };
+      }
+    }
+    this.lastUsed.set(client.id, Date.now());
+    return { ok: true, clientKeyId: client.id };
   }
 
   /** True when no master key and no client key exist: anyone may use the proxy. */
   isProxyOpen(): boolean {
-    return true;
+    return this.masterHash === null && this.byHash.size === 0;
   }
+
+  /** When a client last passed authentication, including uses not yet written to the database. */
+  pendingLastUsed(id: string): number | undefined {
+    return this.lastUsed.get(id);
+  }
+
+  async reload(): Promise<void> {
+    const rows = await this.repository.findAll();
+    this.byHash = new Map(rows.map((row) => [row.keyHash, toCached(row)]));
+  }
+
+  forgetRateWindow(id: string): void {
+    this.limiter.reset(id);
+  }
+
+  private async flushLastUsed(): Promise<void> {
+    const pending = [...this.lastUsed.entries()];
+    this.lastUsed.clear();
+    for (const [id, at] of pending) {
+      await this.repository.touchLastUsed(id, at).catch(() => undefined);
+    }
+  }
+}
+
+function toCached(row: ClientKeyEntity): CachedClientKey {
+  return {
+    id: row.id,
+    keyHash: row.keyHash,
+    enabled: row.enabled,
+    expiresAt: row.expiresAt,
+    rpmLimit: row.rpmLimit,
+    allowedModels: row.allowedModels,
+  };
 }
