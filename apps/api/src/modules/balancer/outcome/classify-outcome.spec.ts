@@ -10,7 +10,7 @@ const settings = someSettings({ defaultCooldownMs: 60_000 });
 
 function input(partial: Partial<OutcomeInput>): OutcomeInput {
   return {
-    format: 'openai' as UpstreamFormat,
+    format: 'openai',
     status: 200,
     headers: {},
     bodySnippet: null,
@@ -136,7 +136,7 @@ const table: Row[] = [
   {
     name: '429 Anthropic reset',
     input: {
-      format: 'anthropic' as UpstreamFormat,
+      format: 'anthropic',
       status: 429,
       headers: {
         'anthropic-ratelimit-requests-remaining': '0',
@@ -149,7 +149,7 @@ const table: Row[] = [
   },
   {
     name: '429 Gemini RetryInfo, per model',
-    input: { format: 'gemini' as UpstreamFormat, status: 429, bodySnippet: geminiMinute },
+    input: { format: 'gemini', status: 429, bodySnippet: geminiMinute },
     class: OutcomeClass.RateLimited,
     retryable: true,
     cooldownUntil: NOW + 17_000,
@@ -207,7 +207,7 @@ const table: Row[] = [
   },
   {
     name: '429 Gemini per-day quota → next day boundary',
-    input: { format: 'gemini' as UpstreamFormat, status: 429, bodySnippet: geminiDaily },
+    input: { format: 'gemini', status: 429, bodySnippet: geminiDaily },
     class: OutcomeClass.QuotaExhausted,
     retryable: true,
     cooldownUntil: NEXT_DAY,
@@ -245,7 +245,7 @@ const table: Row[] = [
   {
     name: '400 Gemini API_KEY_INVALID → key invalid',
     input: {
-      format: 'gemini' as UpstreamFormat,
+      format: 'gemini',
       status: 400,
       bodySnippet:
         '{"error":{"code":400,"message":"API key not valid. Please pass a valid API key.","status":"INVALID_ARGUMENT","details":[{"reason":"API_KEY_INVALID"}]}}',
@@ -273,7 +273,7 @@ const table: Row[] = [
   },
   {
     name: '529 Anthropic overloaded → retried like 503',
-    input: { format: 'anthropic' as UpstreamFormat, status: 529 },
+    input: { format: 'anthropic', status: 529 },
     class: OutcomeClass.UpstreamError,
     retryable: true,
   },

@@ -31,7 +31,7 @@ function simulate(opts: {
   const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
   for (let i = 0; i < opts.requests; i++) {
     pending.sort((a, b) => a.at - b.at);
-    while (pending.length > 0 && pending[0]!.at <= now) {
+    while (pending.length > 0 && pending[0].at <= now) {
       const done = pending.shift()!;
       store.release(done.keyId, { now: done.at, tokens: 0, latencyMs: done.latency });
     }
@@ -128,8 +128,8 @@ describe('selection strategies', () => {
       durationOf: (id) => (id === 'c' ? 200 : 20),
     });
     const c = counts(picks);
-    expect(c.c).toBeLessThan(c.a! / 3);
-    expect(c.c).toBeLessThan(c.b! / 3);
+    expect(c.c).toBeLessThan(c.a / 3);
+    expect(c.c).toBeLessThan(c.b / 3);
   });
 
   it('should pick the key idle longest with least-recently-used', () => {
@@ -164,12 +164,12 @@ describe('selection strategies', () => {
     expect(picks.length).toBeLessThanOrEqual(100);
     const perHour = new Array<number>(24).fill(0);
     for (const t of times) {
-      perHour[Math.floor((t - T0) / 3_600_000)]! += 1;
+      perHour[Math.floor((t - T0) / 3_600_000)] += 1;
     }
     // 100 / 24 ≈ 4.2 per hour: never bunched at the start of the day.
     expect(Math.max(...perHour)).toBeLessThanOrEqual(6);
     expect(Math.min(...perHour)).toBeGreaterThanOrEqual(3);
-    expect(times[times.length - 1]! - T0).toBeGreaterThan(DAY_MS - 2 * 3_600_000);
+    expect(times[times.length - 1] - T0).toBeGreaterThan(DAY_MS - 2 * 3_600_000);
   });
 
   it('should share paced traffic between keys and prefer the most overdue', () => {

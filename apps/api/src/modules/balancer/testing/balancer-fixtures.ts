@@ -33,7 +33,7 @@ export function anUpstream(
     id,
     name: id,
     baseUrl: `http://127.0.0.1:1/${id}`,
-    format: 'openai' as UpstreamFormat,
+    format: 'openai',
     modelPatterns: ['*'],
     aliases: [],
     strategy: null,
