@@ -1,4 +1,4 @@
-import { OutcomeClass, type UpstreamFormat } from '@keypool/shared';
+import { OutcomeClass } from '@keypool/shared';
 import { describe, expect, it } from 'vitest';
 import type { OutcomeInput } from '../balancer.types';
 import { someSettings } from '../testing/balancer-fixtures';
