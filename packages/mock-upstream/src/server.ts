@@ -38,7 +38,8 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     ...(options.defaultBehavior ? { '*': options.defaultBehavior } : {}),
     ...options.behaviors,
   });
-  const recorder = new Recorder(options.record ?? true, options.maxRecords ?? 50_000);
+  const recording = options.record ?? true;
+  const recorder = new Recorder(recording, options.maxRecords ?? 50_000);
   const models = options.models ?? DEFAULT_MODELS;
   const accepted = options.acceptedKeys ? new Set(options.acceptedKeys) : null;
 
@@ -79,7 +80,8 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
       query: Object.fromEntries(url.searchParams),
       headers: req.headers,
       body,
-      bodySha256: createHash('sha256').update(body).digest('hex'),
+      // Hashing is skipped when nothing is recorded (the benchmark), to keep the mock cheap.
+      bodySha256: recording ? createHash('sha256').update(body).digest('hex') : '',
       dialect,
       key: primary?.value ?? null,
       keySource: primary?.source ?? null,
@@ -231,9 +233,11 @@ function routeOf(pathname: string, req: IncomingMessage): { dialect: MockDialect
     return { dialect: 'gemini', route: pathname.slice('/v1beta'.length) };
   }
   const route = pathname.startsWith('/v1/') ? pathname.slice('/v1'.length) : pathname;
-  const anthropic =
-    route.startsWith('/messages') ||
-    (route.startsWith('/models') && req.headers['anthropic-version'] !== undefined);
+  // `/v1/models` is shared: it is Anthropic's when the caller speaks Anthropic (version header or x-api-key alone).
+  const speaksAnthropic =
+    req.headers['anthropic-version'] !== undefined ||
+    (req.headers['x-api-key'] !== undefined && !req.headers.authorization);
+  const anthropic = route.startsWith('/messages') || (route.startsWith('/models') && speaksAnthropic);
   return { dialect: anthropic ? 'anthropic' : 'openai', route };
 }
 

@@ -181,4 +181,45 @@ describe('mock upstream', () => {
     expect(records).toHaveLength(1);
     expect(records[0].status).toBe(401);
   });
+
+  it('should send headers and then nothing for a TTFB stall, recording the client hang-up', async () => {
+    mock.setBehavior('*', { mode: 'headers_then_stall' });
+    const controller = new AbortController();
+    const res = await chat('k', { stream: true }, { signal: controller.signal });
+    expect(res.status).toBe(200);
+    controller.abort();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(mock.requests()[0]).toMatchObject({ status: 200, chunksSent: 0, closedEarly: true });
+  });
+
+  it('should reset the connection and pace stream chunks', async () => {
+    mock.setBehavior('gone', { mode: 'reset' });
+    await expect(chat('gone', {})).rejects.toThrow();
+
+    mock.setBehavior('paced', { chunkDelayMs: 50, chunkCount: 3 });
+    const started = Date.now();
+    const res = await chat('paced', { stream: true });
+    await res.text();
+    // Six events (role, 3 content, finish, [DONE]) have five 50 ms gaps between them.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(240);
+  });
+
+  it('should advertise an Anthropic budget in anthropic-ratelimit headers', async () => {
+    mock.setBehavior('a', { budget: { requests: 1, windowMs: 10_000 } });
+    const send = () =>
+      fetch(`${mock.url}/v1/messages`, {
+        method: 'POST',
+        headers: { 'x-api-key': 'a', 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: 'claude-sonnet-4-5',
+          max_tokens: 8,
+          messages: [{ role: 'user', content: 'x' }],
+        }),
+      });
+    const first = await send();
+    expect(first.headers.get('anthropic-ratelimit-requests-remaining')).toBe('0');
+    const second = await send();
+    expect(second.status).toBe(429);
+    expect(((await second.json()) as { error: { type: string } }).error.type).toBe('rate_limit_error');
+  });
 });
