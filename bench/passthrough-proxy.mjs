@@ -1,0 +1,43 @@
+// The benchmark's floor: the least a Node proxy can do. One undici pool to the upstream, request and
+// response bodies piped through, key header swapped, nothing else (no balancing, no logging, no parsing).
+import { createRequire } from 'node:module';
+import { createServer } from 'node:http';
+
+const require = createRequire(new URL('../apps/api/package.json', import.meta.url));
+const { Pool } = require('undici');
+
+const upstream = new URL(process.env.UPSTREAM_URL ?? 'http://127.0.0.1:1');
+const pool = new Pool(upstream.origin, { keepAliveTimeout: 30_000, headersTimeout: 0, bodyTimeout: 0 });
+const key = process.env.UPSTREAM_KEY ?? 'bench-key-1';
+
+const server = createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    pool
+      .request({
+        path: req.url,
+        method: req.method,
+        headers: { 'content-type': req.headers['content-type'] ?? 'application/json', authorization: `Bearer ${key}` },
+        body: chunks.length ? Buffer.concat(chunks) : undefined,
+      })
+      .then(({ statusCode, headers, body }) => {
+        res.writeHead(statusCode, { 'content-type': headers['content-type'] ?? 'application/json' });
+        body.on('data', (c) => {
+          if (!res.write(c)) {
+            body.pause();
+            res.once('drain', () => body.resume());
+          }
+        });
+        body.on('end', () => res.end());
+        body.on('error', () => res.destroy());
+        res.on('close', () => body.destroy());
+      })
+      .catch(() => {
+        res.writeHead(502).end();
+      });
+  });
+});
+server.listen(0, '127.0.0.1', () => {
+  process.stdout.write(`passthrough listening on http://127.0.0.1:${server.address().port}\n`);
+});

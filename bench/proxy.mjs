@@ -1,0 +1,241 @@
+// `pnpm bench` (first half): keypool's proxy against calling the mock directly and against a minimal
+// undici pass-through proxy, for non-stream and streamed chat completions.
+//
+// Env: BENCH_DURATION_S (default 10) per run, BENCH_CONCURRENCY (64), BENCH_KEYS (10),
+//      BENCH_SOAK_S (0 = no soak; 300 for the 5-minute RSS soak).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { closedLoop, openLoop, sleep } from './lib/load.mjs';
+import { rssOf, spawnNode } from './lib/processes.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const DURATION_MS = Number(process.env.BENCH_DURATION_S ?? 10) * 1000;
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
+const KEYS = Number(process.env.BENCH_KEYS ?? 10);
+const SOAK_MS = Number(process.env.BENCH_SOAK_S ?? 0) * 1000;
+const MASTER_KEY = 'bench-master-key';
+const ADMIN_PASSWORD = 'bench-admin-password';
+
+const KEYPOOL_MAIN = join(root, 'apps/api/dist/main.js');
+const MOCK_CLI = join(root, 'packages/mock-upstream/dist/cli.js');
+for (const file of [KEYPOOL_MAIN, MOCK_CLI]) {
+  if (!existsSync(file)) {
+    console.error(`bench: ${file} is missing; run the build first (pnpm build).`);
+    process.exit(1);
+  }
+}
+
+const chatBody = {
+  model: 'gpt-4o-mini',
+  messages: [{ role: 'user', content: 'Say hello to the benchmark.' }],
+};
+const streamBody = { ...chatBody, stream: true };
+
+async function main() {
+  const mock = await spawnNode(MOCK_CLI, {
+    args: ['--port', '0', '--no-record'],
+    pattern: /mock upstream listening on (\S+)/,
+    name: 'mock upstream',
+  });
+  const passthrough = await spawnNode(join(root, 'bench/passthrough-proxy.mjs'), {
+    env: { UPSTREAM_URL: mock.url },
+    pattern: /passthrough listening on (\S+)/,
+    name: 'pass-through proxy',
+  });
+  const dataDir = mkdtempSync(join(tmpdir(), 'keypool-bench-'));
+  const keypool = await spawnNode(KEYPOOL_MAIN, {
+    env: {
+      NODE_ENV: 'production',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      ADMIN_PASSWORD,
+      MASTER_API_KEY: MASTER_KEY,
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: '',
+      REDIS_URL: '',
+    },
+    pattern: /keypool listening on (\S+)/,
+    name: 'keypool',
+  });
+  try {
+    await configureKeypool(keypool.url, `${mock.url}/v1`);
+    const targets = {
+      direct: { url: mock.url, headers: { authorization: 'Bearer bench-key-1' } },
+      passthrough: { url: passthrough.url, headers: {} },
+      keypool: { url: keypool.url, headers: { authorization: `Bearer ${MASTER_KEY}` } },
+    };
+    const results = { machine: machine(), config: { DURATION_MS, CONCURRENCY, KEYS }, runs: {} };
+    const rssSamples = [];
+    const sampler = setInterval(() => rssSamples.push(rssOf(keypool.child.pid).rss), 500);
+
+    for (const [mode, body] of [
+      ['non-stream', chatBody],
+      ['stream', streamBody],
+    ]) {
+      for (const [name, target] of Object.entries(targets)) {
+        process.stderr.write(`bench: ${name} ${mode} (${DURATION_MS / 1000} s at ${CONCURRENCY} connections)\n`);
+        results.runs[`${name} ${mode}`] = await closedLoop({
+          url: target.url,
+          path: '/v1/chat/completions',
+          body,
+          headers: target.headers,
+          concurrency: CONCURRENCY,
+          durationMs: DURATION_MS,
+        });
+      }
+    }
+
+    // Added latency at half of keypool's peak non-stream throughput: same open-loop rate, direct vs keypool.
+    const halfRps = Math.max(1, Math.round(results.runs['keypool non-stream'].rps / 2));
+    for (const name of ['direct', 'keypool']) {
+      process.stderr.write(`bench: ${name} at ${halfRps} req/s (half of keypool's peak)\n`);
+      results.runs[`${name} @50%`] = await openLoop({
+        url: targets[name].url,
+        path: '/v1/chat/completions',
+        body: chatBody,
+        headers: targets[name].headers,
+        rps: halfRps,
+        durationMs: DURATION_MS,
+      });
+    }
+    clearInterval(sampler);
+    results.keypoolPeakRssBytes = rssOf(keypool.child.pid).peak;
+    results.keypoolRssSamples = summariseRss(rssSamples);
+
+    if (SOAK_MS > 0) {
+      results.soak = await soak(keypool, targets.keypool);
+    }
+
+    const r = results.runs;
+    results.ratios = {
+      nonStream: r['keypool non-stream'].rps / r['passthrough non-stream'].rps,
+      stream: r['keypool stream'].rps / r['passthrough stream'].rps,
+    };
+    results.addedLatencyP50AtHalfLoadMs = r['keypool @50%'].p50 - r['direct @50%'].p50;
+    print(results);
+    const dir = join(root, 'bench/results');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `proxy-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, JSON.stringify(results, null, 2));
+    console.log(`\nresults written to ${file}`);
+  } finally {
+    await keypool.stop();
+    await passthrough.stop();
+    await mock.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function configureKeypool(url, upstreamBaseUrl) {
+  const call = async (method, path, body, token) => {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await response.text();
+    if (!response.ok) {
+      throw new Error(`${method} ${path} → ${response.status}: ${text}`);
+    }
+    return text ? JSON.parse(text) : null;
+  };
+  const { accessToken } = await call('POST', '/api/auth/login', { password: ADMIN_PASSWORD });
+  const upstream = await call(
+    'POST',
+    '/api/upstreams',
+    { name: 'bench-mock', baseUrl: upstreamBaseUrl, format: 'openai', modelPatterns: ['*'] },
+    accessToken,
+  );
+  const secrets = Array.from({ length: KEYS }, (_, i) => `bench-key-${i + 1}`).join('\n');
+  await call('POST', '/api/keys/bulk', { upstreamId: upstream.id, secrets }, accessToken);
+  // Let the catalog pick the keys up (it reloads on change).
+  for (let i = 0; i < 50; i++) {
+    const probe = await fetch(`${url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${MASTER_KEY}` },
+      body: JSON.stringify(chatBody),
+    });
+    await probe.arrayBuffer();
+    if (probe.ok) {
+      return;
+    }
+    await sleep(100);
+  }
+  throw new Error('keypool never answered a chat completion after setup');
+}
+
+async function soak(keypool, target) {
+  process.stderr.write(`bench: soak ${SOAK_MS / 1000} s (alternating non-stream / stream)\n`);
+  const samples = [];
+  const sampler = setInterval(() => samples.push({ t: Date.now(), rss: rssOf(keypool.child.pid).rss }), 5_000);
+  const end = Date.now() + SOAK_MS;
+  let round = 0;
+  while (Date.now() < end) {
+    await closedLoop({
+      url: target.url,
+      path: '/v1/chat/completions',
+      body: round++ % 2 ? streamBody : chatBody,
+      headers: target.headers,
+      concurrency: CONCURRENCY,
+      durationMs: Math.min(30_000, Math.max(1_000, end - Date.now())),
+      warmupMs: 0,
+    });
+  }
+  clearInterval(sampler);
+  // Flat = the last minute's mean within ±10% of the mean of the minute after warm-up.
+  const first = samples.filter((s) => s.t < samples[0].t + 90_000 && s.t >= samples[0].t + 30_000);
+  const last = samples.filter((s) => s.t > samples.at(-1).t - 60_000);
+  const mean = (xs) => xs.reduce((a, s) => a + s.rss, 0) / Math.max(1, xs.length);
+  const drift = mean(last) / mean(first) - 1;
+  return { samples: samples.length, earlyMeanRss: mean(first), lastMinuteMeanRss: mean(last), drift };
+}
+
+function summariseRss(samples) {
+  const nonzero = samples.filter(Boolean);
+  return { samples: nonzero.length, max: Math.max(0, ...nonzero), last: nonzero.at(-1) ?? 0 };
+}
+
+function machine() {
+  const list = cpus();
+  return { cpus: list.length, model: list[0]?.model ?? 'unknown', node: process.version, platform: process.platform };
+}
+
+function print(results) {
+  const fmt = (v, d = 1) => (v === null || v === undefined ? '-' : v.toFixed(d));
+  const rows = Object.entries(results.runs).map(([name, r]) => [
+    name,
+    fmt(r.rps, 0),
+    fmt(r.p50, 2),
+    fmt(r.p99, 2),
+    name.includes('stream') && !name.includes('non-stream') ? fmt(r.ttfbP50, 2) : '-',
+    String(r.errors),
+  ]);
+  const header = ['run', 'req/s', 'p50 ms', 'p99 ms', 'TTFB p50 ms', 'errors'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const m = results.machine;
+  console.log(`\nkeypool proxy benchmark — ${m.cpus} × ${m.model}, Node ${m.node}`);
+  console.log(`${CONCURRENCY} connections, ${DURATION_MS / 1000} s per run, ${KEYS} keys, request logging on\n`);
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  rows.forEach((row) => console.log(line(row)));
+  console.log('');
+  console.log(`keypool / pass-through, non-stream: ${fmt(results.ratios.nonStream, 2)}× (target ≥ 0.6)`);
+  console.log(`keypool / pass-through, stream:     ${fmt(results.ratios.stream, 2)}× (target ≥ 0.8)`);
+  console.log(`p50 added latency at 50% load:      ${fmt(results.addedLatencyP50AtHalfLoadMs, 2)} ms (target ≤ 1)`);
+  console.log(`keypool peak RSS:                   ${fmt(results.keypoolPeakRssBytes / 1048576, 0)} MiB`);
+  if (results.soak) {
+    const s = results.soak;
+    console.log(
+      `soak RSS: ${fmt(s.earlyMeanRss / 1048576, 0)} → ${fmt(s.lastMinuteMeanRss / 1048576, 0)} MiB (${fmt(s.drift * 100, 1)}%, target ±10%)`,
+    );
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
