@@ -18,7 +18,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const nodeEnv = parsed.NODE_ENV ?? 'development';
   if (nodeEnv === 'production') {
-    for (const name of ['JWT_SECRET', 'ENCRYPTION_KEY'] as const) {
+    for (const name of ['JWT_SECRET', 'ENCRYPTION_KEY', 'ADMIN_PASSWORD', 'MASTER_API_KEY'] as const) {
       const value = parsed[name];
       if (value && EXAMPLE_PLACEHOLDER.test(value)) {
         throw new ConfigError(

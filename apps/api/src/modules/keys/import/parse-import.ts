@@ -69,7 +69,7 @@ export function parseImport(body: unknown): ParsedImport {
 function parseJson(json: unknown): ParsedImport {
   if (Array.isArray(json)) {
     if (json.every((item) => typeof item === 'string')) {
-      return parseText((json).join('\n'));
+      return parseText(json.join('\n'));
     }
     return parseSeedArray(json);
   }
