@@ -1,4 +1,4 @@
-import type { ModelAlias, SelectionStrategy, Settings, UpstreamFormat } from '@keypool/shared';
+import type { ModelAlias, SelectionStrategy, Settings } from '@keypool/shared';
 import type { CatalogKey, CatalogUpstream, PoolSnapshot } from '../../keys/pool-catalog.types';
 import { DEFAULT_SETTINGS } from '../../settings/settings.defaults';
 
