@@ -1,0 +1,46 @@
+import { lazy } from 'react';
+import { createBrowserRouter, Navigate } from 'react-router-dom';
+import { paths } from '@/config/paths';
+import { AppFrame } from './layout/app-frame';
+import { LoginRoute } from './routes/login';
+import { RequireAuth } from './routes/require-auth';
+import { RouteError } from './routes/route-error';
+
+// One chunk per page: the first load only fetches the shell and the page it shows.
+const DashboardRoute = lazy(() => import('./routes/dashboard').then((m) => ({ default: m.DashboardRoute })));
+const KeysRoute = lazy(() => import('./routes/keys').then((m) => ({ default: m.KeysRoute })));
+const UpstreamsRoute = lazy(() => import('./routes/upstreams').then((m) => ({ default: m.UpstreamsRoute })));
+const ClientKeysRoute = lazy(() =>
+  import('./routes/client-keys').then((m) => ({ default: m.ClientKeysRoute })),
+);
+const LogsRoute = lazy(() => import('./routes/logs').then((m) => ({ default: m.LogsRoute })));
+const StatsRoute = lazy(() => import('./routes/stats').then((m) => ({ default: m.StatsRoute })));
+const SettingsRoute = lazy(() => import('./routes/settings').then((m) => ({ default: m.SettingsRoute })));
+
+export const routes = [
+  { path: paths.login, element: <LoginRoute />, errorElement: <RouteError /> },
+  {
+    element: <RequireAuth />,
+    errorElement: <RouteError />,
+    children: [
+      {
+        element: <AppFrame />,
+        errorElement: <RouteError />,
+        children: [
+          { index: true, element: <DashboardRoute /> },
+          { path: paths.keys, element: <KeysRoute /> },
+          { path: paths.upstreams, element: <UpstreamsRoute /> },
+          { path: paths.clientKeys, element: <ClientKeysRoute /> },
+          { path: paths.logs, element: <LogsRoute /> },
+          { path: paths.stats, element: <StatsRoute /> },
+          { path: paths.settings, element: <SettingsRoute /> },
+          { path: '*', element: <Navigate to={paths.dashboard} replace /> },
+        ],
+      },
+    ],
+  },
+];
+
+export function createAppRouter() {
+  return createBrowserRouter(routes, { basename: import.meta.env.BASE_URL.replace(/\/$/, '') });
+}

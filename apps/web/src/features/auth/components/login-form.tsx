@@ -1,0 +1,70 @@
+import KeyIcon from '@mui/icons-material/VpnKeyOutlined';
+import { Alert, Box, Button, Card, CardContent, Stack, TextField, Typography } from '@mui/material';
+import { Controller, useForm } from 'react-hook-form';
+import { ApiError, errorMessage } from '@/lib/api-client';
+import { useLogin } from '../api/auth.queries';
+
+interface LoginValues {
+  password: string;
+}
+
+function loginErrorText(error: unknown): string {
+  if (error instanceof ApiError) {
+    if (error.status === 401 || error.code === 'INVALID_CREDENTIALS') {
+      return 'That password is not right. Try again.';
+    }
+    if (error.status === 429) {
+      return 'Too many attempts. Wait a minute, then try again.';
+    }
+  }
+  return errorMessage(error);
+}
+
+export function LoginForm({ onSignedIn }: { onSignedIn: () => void }) {
+  const login = useLogin();
+  const { control, handleSubmit } = useForm<LoginValues>({ defaultValues: { password: '' } });
+  const onSubmit = handleSubmit((values) => login.mutate(values, { onSuccess: onSignedIn }));
+
+  return (
+    <Card sx={{ width: '100%', maxWidth: 400 }}>
+      <CardContent sx={{ p: { xs: 3, sm: 4 } }}>
+        <Stack spacing={1} sx={{ alignItems: 'center', mb: 3 }}>
+          <Box sx={{ color: 'primary.main', display: 'flex' }}>
+            <KeyIcon fontSize="large" />
+          </Box>
+          <Typography variant="h5" component="h1">
+            Sign in to keypool
+          </Typography>
+          <Typography variant="body2" color="text.secondary" sx={{ textAlign: 'center' }}>
+            Use the admin password (ADMIN_PASSWORD, or the one printed at first start).
+          </Typography>
+        </Stack>
+        <Box component="form" onSubmit={(event) => void onSubmit(event)} noValidate>
+          <Stack spacing={2}>
+            {login.isError && <Alert severity="error">{loginErrorText(login.error)}</Alert>}
+            <Controller
+              name="password"
+              control={control}
+              rules={{ required: 'Enter the admin password' }}
+              render={({ field, fieldState }) => (
+                <TextField
+                  {...field}
+                  type="password"
+                  label="Admin password"
+                  autoComplete="current-password"
+                  autoFocus
+                  size="medium"
+                  error={Boolean(fieldState.error)}
+                  helperText={fieldState.error?.message}
+                />
+              )}
+            />
+            <Button type="submit" variant="contained" size="large" loading={login.isPending}>
+              Sign in
+            </Button>
+          </Stack>
+        </Box>
+      </CardContent>
+    </Card>
+  );
+}

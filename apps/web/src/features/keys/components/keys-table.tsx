@@ -1,0 +1,168 @@
+import type { KeyResponse } from '@keypool/shared';
+import DeleteIcon from '@mui/icons-material/DeleteOutline';
+import EditIcon from '@mui/icons-material/EditOutlined';
+import NetworkCheckIcon from '@mui/icons-material/NetworkCheck';
+import { Chip, IconButton, Stack, Switch, Tooltip, Typography } from '@mui/material';
+import { DataGrid, type GridColDef } from '@mui/x-data-grid';
+import { useMemo } from 'react';
+import { KeyStatusChip } from '@/components/key-status-chip';
+import { formatNumber, formatPercent, formatRelative } from '@/lib/format';
+import type { KeyUsage } from './types';
+
+interface KeysTableProps {
+  keys: KeyResponse[];
+  usage: Record<string, KeyUsage>;
+  loading: boolean;
+  /** Key ids with a test in flight. */
+  testing: string | null;
+  onToggle: (key: KeyResponse, enabled: boolean) => void;
+  onTest: (key: KeyResponse) => void;
+  onEdit: (key: KeyResponse) => void;
+  onDelete: (key: KeyResponse) => void;
+}
+
+export function KeysTable(props: KeysTableProps) {
+  const { keys, usage, loading, testing, onToggle, onTest, onEdit, onDelete } = props;
+
+  const columns = useMemo<GridColDef<KeyResponse>[]>(
+    () => [
+      {
+        field: 'maskedSecret',
+        headerName: 'Key',
+        minWidth: 130,
+        flex: 0.8,
+        renderCell: ({ value }) => <Typography variant="mono">{String(value)}</Typography>,
+      },
+      { field: 'upstreamName', headerName: 'Upstream', minWidth: 120, flex: 0.8 },
+      {
+        field: 'name',
+        headerName: 'Name',
+        minWidth: 120,
+        flex: 1,
+        renderCell: ({ value }) =>
+          value ? (
+            String(value)
+          ) : (
+            <Typography variant="body2" color="text.secondary">
+              unnamed
+            </Typography>
+          ),
+      },
+      {
+        field: 'tags',
+        headerName: 'Tags',
+        minWidth: 120,
+        flex: 0.8,
+        sortable: false,
+        renderCell: ({ row }) => (
+          <Stack
+            direction="row"
+            spacing={0.5}
+            sx={{ alignItems: 'center', height: '100%', overflow: 'hidden' }}
+          >
+            {row.tags.map((t) => (
+              <Chip key={t} size="small" variant="outlined" label={t} />
+            ))}
+          </Stack>
+        ),
+      },
+      { field: 'weight', headerName: 'Weight', type: 'number', width: 80 },
+      {
+        field: 'status',
+        headerName: 'State',
+        minWidth: 170,
+        flex: 1,
+        valueGetter: (_v, row) => row.state.status,
+        renderCell: ({ row }) => <KeyStatusChip status={row.state.status} until={row.state.cooldownUntil} />,
+      },
+      {
+        field: 'successRate',
+        headerName: 'Success',
+        type: 'number',
+        width: 90,
+        valueGetter: (_v, row) => usage[row.id]?.successRate ?? null,
+        renderCell: ({ value }) => formatPercent(value as number | null),
+      },
+      {
+        field: 'requestsToday',
+        headerName: 'Today',
+        description: 'Requests today',
+        type: 'number',
+        width: 80,
+        valueGetter: (_v, row) => row.state.requestsToday,
+        renderCell: ({ value }) => formatNumber(value as number),
+      },
+      {
+        field: 'lastUsedAt',
+        headerName: 'Last used',
+        width: 110,
+        valueGetter: (_v, row) => row.state.lastUsedAt,
+        renderCell: ({ value }) => (
+          <Tooltip title={value ? new Date(String(value)).toLocaleString() : 'Never used'}>
+            <span>{formatRelative(value as string | null)}</span>
+          </Tooltip>
+        ),
+      },
+      {
+        field: 'actions',
+        headerName: 'Actions',
+        width: 190,
+        sortable: false,
+        filterable: false,
+        renderCell: ({ row }) => {
+          const label = row.name || row.maskedSecret;
+          return (
+            <Stack direction="row" sx={{ alignItems: 'center', height: '100%' }}>
+              <Tooltip title={row.enabled ? 'Disable' : 'Enable'}>
+                <Switch
+                  size="small"
+                  checked={row.enabled}
+                  onChange={(e) => onToggle(row, e.target.checked)}
+                  slotProps={{ input: { 'aria-label': `${row.enabled ? 'Disable' : 'Enable'} ${label}` } }}
+                />
+              </Tooltip>
+              <Tooltip title="Test with a real request">
+                <span>
+                  <IconButton
+                    size="small"
+                    aria-label={`Test ${label}`}
+                    loading={testing === row.id}
+                    onClick={() => onTest(row)}
+                  >
+                    <NetworkCheckIcon fontSize="small" />
+                  </IconButton>
+                </span>
+              </Tooltip>
+              <Tooltip title="Edit">
+                <IconButton size="small" aria-label={`Edit ${label}`} onClick={() => onEdit(row)}>
+                  <EditIcon fontSize="small" />
+                </IconButton>
+              </Tooltip>
+              <Tooltip title="Delete">
+                <IconButton size="small" aria-label={`Delete ${label}`} onClick={() => onDelete(row)}>
+                  <DeleteIcon fontSize="small" />
+                </IconButton>
+              </Tooltip>
+            </Stack>
+          );
+        },
+      },
+    ],
+    [usage, testing, onToggle, onTest, onEdit, onDelete],
+  );
+
+  return (
+    <DataGrid
+      rows={keys}
+      columns={columns}
+      loading={loading}
+      autoHeight
+      disableRowSelectionOnClick
+      pageSizeOptions={[25, 50, 100]}
+      initialState={{ pagination: { paginationModel: { pageSize: 25 } } }}
+      aria-label="Keys"
+      slotProps={{ loadingOverlay: { variant: 'skeleton', noRowsVariant: 'skeleton' } }}
+      sx={{ bgcolor: 'background.paper' }}
+    />
+  );
+}
