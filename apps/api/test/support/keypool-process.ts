@@ -8,6 +8,9 @@ import { backendEnv } from './backend-env';
 /** The built server, resolved from this file so tests work whatever the cwd. */
 export const KEYPOOL_MAIN = resolve(__dirname, '..', '..', 'dist', 'main.js');
 
+/** Stops a keypool child whose test process died without stopping it. */
+const PARENT_WATCHDOG = resolve(__dirname, 'parent-watchdog.js');
+
 export const TEST_ADMIN_PASSWORD = 'test-admin-password';
 
 /** keypool settings from the environment that must not leak from the developer's shell into a test. */
@@ -153,7 +156,10 @@ function spawnUntilListening(
   capture: (text: string) => void,
 ): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolveStart, reject) => {
-    const child = spawn(process.execPath, [KEYPOOL_MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--require', PARENT_WATCHDOG, KEYPOOL_MAIN], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     running.add(child);
     let seen = '';
     let settled = false;
