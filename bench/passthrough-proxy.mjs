@@ -18,7 +18,10 @@ const server = createServer((req, res) => {
       .request({
         path: req.url,
         method: req.method,
-        headers: { 'content-type': req.headers['content-type'] ?? 'application/json', authorization: `Bearer ${key}` },
+        headers: {
+          'content-type': req.headers['content-type'] ?? 'application/json',
+          authorization: `Bearer ${key}`,
+        },
         body: chunks.length ? Buffer.concat(chunks) : undefined,
       })
       .then(({ statusCode, headers, body }) => {

@@ -76,7 +76,9 @@ async function main() {
       ['stream', streamBody],
     ]) {
       for (const [name, target] of Object.entries(targets)) {
-        process.stderr.write(`bench: ${name} ${mode} (${DURATION_MS / 1000} s at ${CONCURRENCY} connections)\n`);
+        process.stderr.write(
+          `bench: ${name} ${mode} (${DURATION_MS / 1000} s at ${CONCURRENCY} connections)\n`,
+        );
         results.runs[`${name} ${mode}`] = await closedLoop({
           url: target.url,
           path: '/v1/chat/completions',
@@ -170,7 +172,10 @@ async function configureKeypool(url, upstreamBaseUrl) {
 async function soak(keypool, target) {
   process.stderr.write(`bench: soak ${SOAK_MS / 1000} s (alternating non-stream / stream)\n`);
   const samples = [];
-  const sampler = setInterval(() => samples.push({ t: Date.now(), rss: rssOf(keypool.child.pid).rss }), 5_000);
+  const sampler = setInterval(
+    () => samples.push({ t: Date.now(), rss: rssOf(keypool.child.pid).rss }),
+    5_000,
+  );
   const end = Date.now() + SOAK_MS;
   let round = 0;
   while (Date.now() < end) {
@@ -200,7 +205,12 @@ function summariseRss(samples) {
 
 function machine() {
   const list = cpus();
-  return { cpus: list.length, model: list[0]?.model ?? 'unknown', node: process.version, platform: process.platform };
+  return {
+    cpus: list.length,
+    model: list[0]?.model ?? 'unknown',
+    node: process.version,
+    platform: process.platform,
+  };
 }
 
 function print(results) {
@@ -215,17 +225,22 @@ function print(results) {
   ]);
   const header = ['run', 'req/s', 'p50 ms', 'p99 ms', 'TTFB p50 ms', 'errors'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const line = (cells) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   const m = results.machine;
   console.log(`\nkeypool proxy benchmark — ${m.cpus} × ${m.model}, Node ${m.node}`);
-  console.log(`${CONCURRENCY} connections, ${DURATION_MS / 1000} s per run, ${KEYS} keys, request logging on\n`);
+  console.log(
+    `${CONCURRENCY} connections, ${DURATION_MS / 1000} s per run, ${KEYS} keys, request logging on\n`,
+  );
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   rows.forEach((row) => console.log(line(row)));
   console.log('');
   console.log(`keypool / pass-through, non-stream: ${fmt(results.ratios.nonStream, 2)}× (target ≥ 0.6)`);
   console.log(`keypool / pass-through, stream:     ${fmt(results.ratios.stream, 2)}× (target ≥ 0.8)`);
-  console.log(`p50 added latency at 50% load:      ${fmt(results.addedLatencyP50AtHalfLoadMs, 2)} ms (target ≤ 1)`);
+  console.log(
+    `p50 added latency at 50% load:      ${fmt(results.addedLatencyP50AtHalfLoadMs, 2)} ms (target ≤ 1)`,
+  );
   console.log(`keypool peak RSS:                   ${fmt(results.keypoolPeakRssBytes / 1048576, 0)} MiB`);
   if (results.soak) {
     const s = results.soak;

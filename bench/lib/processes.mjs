@@ -9,9 +9,9 @@ process.on('exit', () => {
 });
 
 /** Spawns `node script` and resolves with the URL printed on a line matching `pattern`. */
-export function spawnNode(script, { env = {}, pattern, args = [], timeoutMs = 30_000, name }) {
+export function spawnNode(script, { env = {}, pattern, args = [], nodeArgs = [], timeoutMs = 30_000, name }) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], {
+    const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

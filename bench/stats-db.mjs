@@ -1,0 +1,306 @@
+// Stats and log-page latency at 5 million request-log rows on SQLite.
+// Seeds bench/results/stats-5m.sqlite once (reused while it exists), then times the same service code
+// the API runs (built apps/api/dist) against it, and a retention pass that deletes one day in batches.
+// Usage: node bench/stats-db.mjs [--rows N] [--reseed]
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'apps/api/dist');
+if (!existsSync(join(dist, 'main.js'))) {
+  console.error('Build the API first: npx -y pnpm@10.34.9 --filter @keypool/api build');
+  process.exit(1);
+}
+const require = createRequire(join(root, 'apps/api/package.json'));
+require('reflect-metadata');
+const { DataSource } = require('typeorm');
+const load = (p) => require(join(dist, p));
+const { ENTITIES } = load('database/entities.js');
+const { SQLITE_MIGRATIONS } = load('database/migrations/sqlite/index.js');
+const { LogStore } = load('modules/logs/store/log-store.js');
+const { createLogSqlExecutor } = load('modules/logs/store/log-sql-executor.js');
+const { LogsRepository } = load('modules/logs/logs.repository.js');
+const { LogsService } = load('modules/logs/logs.service.js');
+const { StatsRepository } = load('modules/stats/stats.repository.js');
+const { StatsService } = load('modules/stats/stats.service.js');
+const { DEFAULT_SETTINGS } = load('modules/settings/settings.defaults.js');
+
+const args = process.argv.slice(2);
+const ROWS = Number(args[args.indexOf('--rows') + 1]) || 5_000_000;
+const DAY = 86_400_000;
+const SPAN_DAYS = 30;
+const results = join(root, 'bench/results');
+const file = join(results, `stats-${ROWS}.sqlite`);
+mkdirSync(results, { recursive: true });
+if (args.includes('--reseed')) {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+}
+
+const upstreams = ['up-openai', 'up-groq', 'up-anthropic'];
+const models = {
+  'up-openai': ['gpt-4o', 'gpt-4o-mini'],
+  'up-groq': ['llama-3.3-70b', 'qwen-32b'],
+  'up-anthropic': ['claude-sonnet', 'claude-haiku'],
+};
+const keys = upstreams.flatMap((u) => [0, 1, 2, 3].map((i) => ({ id: `${u}-key-${i}`, upstream: u })));
+const clients = ['client-web', 'client-batch', 'client-ci', 'client-dev', null];
+const kinds = [
+  [0.88, 'success', 200],
+  [0.05, 'rate_limited', 429],
+  [0.02, 'key_invalid', 401],
+  [0.03, 'upstream_error', 502],
+  [0.02, 'client_cancel', 499],
+];
+
+/** Deterministic pseudo-random numbers so every seed is the same. */
+let state = 42;
+const rand = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+
+function row(i, ts) {
+  const key = keys[i % keys.length];
+  const model = models[key.upstream][(i >> 4) % 2];
+  let p = rand();
+  let kind = kinds[0];
+  for (const k of kinds) {
+    if (p < k[0]) {
+      kind = k;
+      break;
+    }
+    p -= k[0];
+  }
+  const [, outcome, status] = kind;
+  const ok = outcome === 'success';
+  const latency = Math.round(80 + rand() * rand() * 4000);
+  const statusClass =
+    outcome === 'client_cancel'
+      ? 'cancelled'
+      : status === 429
+        ? '429'
+        : status < 400
+          ? '2xx'
+          : status < 500
+            ? '4xx'
+            : '5xx';
+  return {
+    ts,
+    requestId: `r${i}`,
+    clientKeyId: clients[i % clients.length],
+    method: 'POST',
+    path: '/v1/chat/completions',
+    format: 'openai',
+    modelRequested: model,
+    modelResolved: model,
+    upstreamId: key.upstream,
+    keyId: key.id,
+    attempts: [{ keyId: key.id, upstreamId: key.upstream, outcome, status, durationMs: latency }],
+    status,
+    outcome,
+    statusClass,
+    stream: i % 3 === 0,
+    latencyMs: latency,
+    ttfbMs: ok ? Math.round(latency / 3) : null,
+    promptTokens: ok ? 200 : null,
+    completionTokens: ok ? 50 : null,
+    totalTokens: ok ? 250 : null,
+    cachedTokens: null,
+    reasoningTokens: null,
+    error: ok ? null : `upstream answered ${status}${i % 100000 === 7 ? ' needle-xyzzy' : ''}`,
+    clientIp: '10.0.0.1',
+    requestBody: null,
+    responseBody: null,
+  };
+}
+
+async function open() {
+  const ds = await new DataSource({
+    type: 'sqlite',
+    database: file,
+    entities: ENTITIES,
+    migrations: SQLITE_MIGRATIONS,
+    enableWAL: true,
+    busyTimeout: 5000,
+  }).initialize();
+  await ds.runMigrations();
+  await ds.query('CREATE TABLE IF NOT EXISTS bench_meta (k TEXT PRIMARY KEY, v TEXT)');
+  return ds;
+}
+
+async function seedRange(store, fromIndex, toIndex, end) {
+  const start = end - SPAN_DAYS * DAY;
+  const step = (SPAN_DAYS * DAY) / ROWS;
+  const batch = 5000;
+  const t0 = Date.now();
+  for (let i = fromIndex; i < toIndex; i += batch) {
+    const rows = [];
+    for (let j = i; j < Math.min(i + batch, toIndex); j++) rows.push(row(j, Math.floor(start + j * step)));
+    await store.writeBatch(rows, []);
+    if ((i / batch) % 100 === 0) {
+      const done = i + rows.length - fromIndex;
+      process.stdout.write(
+        `\r  seeded ${done.toLocaleString()} / ${(toIndex - fromIndex).toLocaleString()} rows (${Math.round(done / ((Date.now() - t0) / 1000)).toLocaleString()} rows/s)   `,
+      );
+    }
+  }
+  process.stdout.write('\n');
+}
+
+async function time(label, fn, runs = 5) {
+  await fn(); // warm the page cache and statement parsing
+  const samples = [];
+  let result;
+  for (let r = 0; r < runs; r++) {
+    const t = performance.now();
+    result = await fn();
+    samples.push(performance.now() - t);
+  }
+  samples.sort((a, b) => a - b);
+  return { label, median: samples[Math.floor(runs / 2)], max: samples[runs - 1], result };
+}
+
+const ds = await open();
+const store = new LogStore(createLogSqlExecutor(ds));
+const [meta] = await ds.query(`SELECT v FROM bench_meta WHERE k = 'seededAt'`);
+let seededAt = meta ? Number(meta.v) : null;
+if (!seededAt) {
+  seededAt = Date.now();
+  console.log(`Seeding ${ROWS.toLocaleString()} request logs over ${SPAN_DAYS} days into ${file} ...`);
+  await seedRange(store, 0, ROWS, seededAt);
+  await ds.query('ANALYZE');
+  await ds.query(`INSERT INTO bench_meta (k, v) VALUES ('seededAt', ?)`, [String(seededAt)]);
+} else {
+  console.log(`Reusing ${file} (seeded ${new Date(seededAt).toISOString()})`);
+}
+const [{ n: logRows }] = await ds.query('SELECT COUNT(*) AS n FROM request_logs');
+const [{ n: rollupRows }] = await ds.query('SELECT COUNT(*) AS n FROM stats_rollups');
+console.log(
+  `request_logs: ${logRows.toLocaleString()} rows, stats_rollups: ${rollupRows.toLocaleString()} rows`,
+);
+
+// The stats clock sits at the seed time so ranges cover the seeded data (rollup retention included).
+const now = seededAt;
+const settings = {
+  current: () => ({ ...DEFAULT_SETTINGS, logRetentionDays: SPAN_DAYS - 1 }),
+  onChange: () => () => undefined,
+};
+const catalog = {
+  snapshot: () => ({
+    upstreams: upstreams.map((u) => ({
+      id: u,
+      name: u,
+      keys: keys
+        .filter((k) => k.upstream === u)
+        .map((k) => ({ id: k.id, name: k.id, maskedSecret: 'sk-…0000', enabled: true })),
+    })),
+  }),
+};
+const keyState = { liveState: () => ({ status: 'active', lastUsedAt: null }) };
+const stats = new StatsService(new StatsRepository(ds), catalog, keyState);
+stats.now = () => now;
+const logs = new LogsService(new LogsRepository(ds), store, settings);
+const iso = (t) => new Date(t).toISOString();
+
+const cases = [
+  ['stats summary 1h', () => stats.summary({ range: '1h' })],
+  ['stats summary 24h', () => stats.summary({ range: '24h' })],
+  ['stats summary 7d', () => stats.summary({ range: '7d' })],
+  ['stats summary 30d', () => stats.summary({ range: '30d' })],
+  ['stats timeseries 1h minute', () => stats.timeseries({ range: '1h' })],
+  ['stats timeseries 24h hour by model', () => stats.timeseries({ range: '24h', groupBy: 'model' })],
+  [
+    'stats timeseries 7d hour by key',
+    () => stats.timeseries({ range: '7d', bucket: 'hour', groupBy: 'key' }),
+  ],
+  ['stats timeseries 30d day by status', () => stats.timeseries({ range: '30d', groupBy: 'status' })],
+  ['stats keys 30d', () => stats.keys({ range: '30d' })],
+  ['logs page: no filter', () => logs.list({})],
+  ['logs page: statusClass=5xx', () => logs.list({ statusClass: '5xx' })],
+  ['logs page: status=401', () => logs.list({ status: 401 })],
+  ['logs page: keyId', () => logs.list({ keyId: 'up-groq-key-2' })],
+  ['logs page: upstreamId', () => logs.list({ upstreamId: 'up-anthropic' })],
+  ['logs page: model', () => logs.list({ model: 'qwen-32b' })],
+  ['logs page: clientKeyId', () => logs.list({ clientKeyId: 'client-ci' })],
+  ['logs page: from/to last hour', () => logs.list({ from: iso(now - 3600_000), to: iso(now) })],
+  [
+    'logs page: from/to 10 days ago',
+    () => logs.list({ from: iso(now - 10 * DAY), to: iso(now - 10 * DAY + 3600_000) }),
+  ],
+  ['logs page: search common', () => logs.list({ search: '502' })],
+  ['logs page: search rare', () => logs.list({ search: 'needle-xyzzy' })],
+  [
+    'logs page 2 (cursor), keyId',
+    async () => {
+      const first = await logs.list({ keyId: 'up-groq-key-2' });
+      return logs.list({ keyId: 'up-groq-key-2', cursor: first.nextCursor });
+    },
+  ],
+];
+
+console.log('\n| query | median ms | max ms | target |');
+console.log('|---|---:|---:|---|');
+const rowsOut = [];
+for (const [label, fn] of cases) {
+  const r = await time(label, fn);
+  rowsOut.push(r);
+  console.log(
+    `| ${label} | ${r.median.toFixed(1)} | ${r.max.toFixed(1)} | ${r.median < 100 ? 'ok (<100)' : 'MISSED'} |`,
+  );
+}
+
+// Retention runs on a copy so the seed stays intact: one daily run deletes the oldest day in batches
+// of 5000 while a writer keeps committing log batches (their latency shows whether the proxy would stall).
+console.log(
+  '\nRetention (copy of the seed; deletes the oldest day in batches, with concurrent log batches) ...',
+);
+await ds.query('PRAGMA wal_checkpoint(TRUNCATE)');
+await store.close();
+await ds.destroy();
+const copy = join(results, 'stats-retention.sqlite');
+for (const suffix of ['', '-wal', '-shm']) rmSync(copy + suffix, { force: true });
+copyFileSync(file, copy);
+const copyDs = await new DataSource({
+  type: 'sqlite',
+  database: copy,
+  entities: ENTITIES,
+  enableWAL: true,
+  busyTimeout: 5000,
+}).initialize();
+const copyStore = new LogStore(createLogSqlExecutor(copyDs));
+const cutoff = now - (SPAN_DAYS - 1) * DAY;
+const writeLatencies = [];
+let writing = true;
+const writer = (async () => {
+  let i = ROWS + 1;
+  while (writing) {
+    const t = performance.now();
+    const batch = [];
+    for (let j = 0; j < 200; j++) batch.push(row(i++, now - 1000));
+    await copyStore.writeBatch(batch, []);
+    writeLatencies.push(performance.now() - t);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+})();
+const t0 = performance.now();
+const pruned = await copyStore.pruneOlderThan(cutoff, now, 2000);
+const pruneMs = performance.now() - t0;
+writing = false;
+await writer;
+writeLatencies.sort((a, b) => a - b);
+console.log(
+  `  deleted ${pruned.deletedLogs.toLocaleString()} rows in ${(pruneMs / 1000).toFixed(1)} s ` +
+    `(${Math.round(pruned.deletedLogs / (pruneMs / 1000)).toLocaleString()} rows/s, batches of 2000)`,
+);
+console.log(
+  `  concurrent 200-row log batches: ${writeLatencies.length}, p50 ${writeLatencies[Math.floor(writeLatencies.length / 2)]?.toFixed(1)} ms, ` +
+    `max ${writeLatencies[writeLatencies.length - 1]?.toFixed(1)} ms`,
+);
+await copyStore.close();
+await copyDs.destroy();
+for (const suffix of ['', '-wal', '-shm']) rmSync(copy + suffix, { force: true });
+const failed = rowsOut.filter((r) => r.median >= 100);
+console.log(
+  failed.length === 0
+    ? '\nAll stats and log-page queries under 100 ms.'
+    : `\n${failed.length} queries missed 100 ms.`,
+);
