@@ -26,12 +26,12 @@ describe('balancing and resilience over real HTTP', () => {
   beforeEach(() => pool.mock.reset());
 
   async function keyState(index: number): Promise<KeyResponse> {
-    const res = await pool.admin.request<KeyResponse>('GET', `/api/keys/${pool.keys[index]!.id}`);
+    const res = await pool.admin.request<KeyResponse>('GET', `/api/keys/${pool.keys[index].id}`);
     return res.body;
   }
 
   it('should rest a key for its Retry-After: 2 without failing any client request', async () => {
-    const limited = pool.secrets[1]!;
+    const limited = pool.secrets[1];
     pool.mock.setBehavior(limited, { mode: 'rate_limit', retryAfterSeconds: 2 });
     const failures: unknown[] = [];
     const start = Date.now();
@@ -46,16 +46,16 @@ describe('balancing and resilience over real HTTP', () => {
     }
     expect(failures).toEqual([]);
     const seen = pool.mock.requests(limited);
-    expect(seen[0]!.status).toBe(429);
+    expect(seen[0].status).toBe(429);
     expect(seen.length).toBeGreaterThan(1);
-    const gap = seen[1]!.time - seen[0]!.time;
+    const gap = seen[1].time - seen[0].time;
     console.log(`429 Retry-After 2: key idle for ${gap} ms, then ${seen.length - 1} requests after`);
     expect(gap).toBeGreaterThanOrEqual(1_900);
     expect(gap).toBeLessThan(2_800);
   });
 
   it('should rest a key whose x-ratelimit budget is spent before it ever answers 429', async () => {
-    const budgeted = pool.secrets[0]!;
+    const budgeted = pool.secrets[0];
     pool.mock.setBehavior(budgeted, { budget: { requests: 2, windowMs: 3_000 } });
     const failures: unknown[] = [];
     for (let i = 0; i < 30; i++) {
@@ -71,7 +71,7 @@ describe('balancing and resilience over real HTTP', () => {
   });
 
   it('should disable a key answering 401, record an event, and fail no client request', async () => {
-    const revoked = pool.secrets[2]!;
+    const revoked = pool.secrets[2];
     pool.mock.setBehavior(revoked, { mode: 'unauthorized' });
     for (let i = 0; i < 9; i++) {
       const completion = await pool.openai.chat.completions.create(chat);
@@ -81,11 +81,11 @@ describe('balancing and resilience over real HTTP', () => {
     await waitFor(async () => (await keyState(2)).disabledReason === 'invalid', 5_000);
     const events = await pool.admin.request<{ items: KeyEventResponse[] }>(
       'GET',
-      `/api/logs/events?keyId=${pool.keys[2]!.id}`,
+      `/api/logs/events?keyId=${pool.keys[2].id}`,
     );
     console.log(`401: events ${JSON.stringify(events.body.items?.map((e) => e.type) ?? events.body)}`);
     // Back in service for the next tests.
-    await pool.admin.request('PATCH', `/api/keys/${pool.keys[2]!.id}`, { enabled: true });
+    await pool.admin.request('PATCH', `/api/keys/${pool.keys[2].id}`, { enabled: true });
     await waitFor(async () => (await keyState(2)).enabled, 5_000);
   });
 
@@ -113,7 +113,7 @@ describe('balancing and resilience over real HTTP', () => {
   });
 
   it('should open the breaker after maxFailures, admit exactly one probe, and close it on success', async () => {
-    const broken = pool.secrets[1]!;
+    const broken = pool.secrets[1];
     pool.mock.setBehavior(broken, { mode: 'server_error' });
     for (let i = 0; i < 12; i++) {
       await pool.openai.chat.completions.create(chat);
@@ -143,7 +143,7 @@ describe('balancing and resilience over real HTTP', () => {
     });
     const took = Date.now() - started;
     console.log(
-      `all 429: client got ${res.status} retry-after=${res.headers['retry-after']} in ${took} ms: ${JSON.stringify(res.body)}`,
+      `all 429: client got ${res.status} retry-after=${res.headers.get('retry-after')} in ${took} ms: ${JSON.stringify(res.body)}`,
     );
     expect(res.status).toBe(429);
     expect((res.body as { error: { message: string } }).error.message).toBeTruthy();
@@ -153,9 +153,11 @@ describe('balancing and resilience over real HTTP', () => {
       authorization: `Bearer ${pool.masterKey}`,
     });
     const waited = Date.now() - waitedFrom;
-    console.log(`all cooling: ${own.status} retry-after=${own.headers['retry-after']} after ${waited} ms`);
+    console.log(
+      `all cooling: ${own.status} retry-after=${own.headers.get('retry-after')} after ${waited} ms`,
+    );
     expect(own.status).toBe(429);
-    expect(Number(own.headers['retry-after'])).toBeGreaterThan(20);
+    expect(Number(own.headers.get('retry-after'))).toBeGreaterThan(20);
     expect((own.body as { error: { type: string } }).error.type).toBeTruthy();
     expect(took).toBeLessThan(1_500 + 1_000);
     expect(waited).toBeLessThan(1_500 + 1_000);
@@ -202,8 +204,8 @@ describe('weighted distribution over real HTTP', () => {
     }
     const counts = pool.secrets.map((s) => pool.mock.requests(s).length);
     console.log(`weighted 1:2:3 over 300: ${counts.join('/')}`);
-    expect(Math.abs(counts[0]! - 50)).toBeLessThanOrEqual(2.5);
-    expect(Math.abs(counts[1]! - 100)).toBeLessThanOrEqual(5);
-    expect(Math.abs(counts[2]! - 150)).toBeLessThanOrEqual(7.5);
+    expect(Math.abs(counts[0] - 50)).toBeLessThanOrEqual(2.5);
+    expect(Math.abs(counts[1] - 100)).toBeLessThanOrEqual(5);
+    expect(Math.abs(counts[2] - 150)).toBeLessThanOrEqual(7.5);
   });
 });
