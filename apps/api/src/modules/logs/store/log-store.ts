@@ -35,6 +35,8 @@ const LOG_COLUMNS: Array<[string, (r: RequestLogRow, bool: (b: boolean) => unkno
   ['response_body', (r) => r.responseBody],
 ];
 const LOG_ROWS_PER_STATEMENT = 500;
+const ALL_GRAINS = [Grain.Minute, Grain.Hour, Grain.Day];
+const COARSE_GRAINS = [Grain.Hour, Grain.Day];
 
 /** What a retention pass removed. */
 export interface PruneResult {
@@ -55,8 +57,10 @@ export class LogStore {
       statements.push(this.insertLogs(rows.slice(i, i + LOG_ROWS_PER_STATEMENT)));
     }
     const rollups = new RollupAccumulator();
+    // Minute rows older than their retention would be pruned at once; don't create them (late or seeded rows).
+    const minuteFrom = Date.now() - GRAIN_RETENTION_MS.m;
     for (const row of rows) {
-      rollups.add({
+      rollups.add(row.ts >= minuteFrom ? ALL_GRAINS : COARSE_GRAINS, {
         ts: row.ts,
         upstreamId: row.upstreamId,
         keyId: row.keyId,
@@ -85,7 +89,7 @@ export class LogStore {
    * Deletes log rows and key events older than `cutoff` (epoch ms), `batchSize` rows per transaction,
    * yielding between batches. Also drops rollup rows past their grain's retention.
    */
-  async pruneOlderThan(cutoff: number, now: number, batchSize = 5000): Promise<PruneResult> {
+  async pruneOlderThan(cutoff: number, now: number, batchSize = 2000): Promise<PruneResult> {
     const deletedLogs = await this.deleteInBatches('request_logs', cutoff, batchSize);
     const deletedEvents = await this.deleteInBatches('key_events', cutoff, batchSize);
     for (const grain of [Grain.Minute, Grain.Hour, Grain.Day]) {

@@ -62,13 +62,11 @@ const FAILURE_FIELD: Record<OutcomeClass, keyof RollupDelta | null> = {
   [OutcomeClass.ClientCancel]: 'cancelled',
 };
 
-const ALL_GRAINS: Grain[] = [Grain.Minute, Grain.Hour, Grain.Day];
-
 /** Folds a batch of log rows into one delta per rollup key, so each key is upserted once per batch. */
 export class RollupAccumulator {
   private readonly deltas = new Map<string, RollupDelta>();
 
-  add(row: RollupSource, grains: readonly Grain[] = ALL_GRAINS): void {
+  add(grains: readonly Grain[], row: RollupSource): void {
     for (const grain of grains) {
       const bucket = floorTo(row.ts, GRAIN_MS[grain]);
       const dims = [row.upstreamId ?? '', row.keyId ?? '', row.model ?? '', row.clientKeyId ?? ''];
