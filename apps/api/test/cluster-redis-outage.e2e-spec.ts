@@ -6,6 +6,7 @@ import {
   health,
   startReplicas,
   throwawayRedis,
+  untilServes,
   type Replica,
   type ThrowawayRedis,
 } from './support/cluster';
@@ -41,14 +42,7 @@ describe.skipIf(!CAN_RUN)(`replicas while Redis goes away and comes back${SKIP_N
     for (const secret of SECRETS) {
       await a.admin.addKey({ upstreamId: upstream.id, secret, name: secret });
     }
-    await waitFor(
-      () =>
-        chat(replicas[1]).then(
-          () => true,
-          () => false,
-        ),
-      5000,
-    );
+    await untilServes(replicas[1], MODEL);
   }, 120_000);
 
   afterAll(async () => {

@@ -2,7 +2,7 @@ import type { CreatedClientKeyResponse, KeyResponse, StatsSummary, UpstreamRespo
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openaiClient, startMock, waitFor, type MockUpstream } from './support';
 import { disposeBackendEnvs } from './support/backend-env';
-import { startReplicas, type Replica } from './support/cluster';
+import { startReplicas, untilServes, type Replica } from './support/cluster';
 
 const HAS_BACKENDS = Boolean(process.env.E2E_DATABASE_URL && process.env.E2E_REDIS_URL);
 const SKIP_NOTE = HAS_BACKENDS
@@ -51,14 +51,8 @@ describe.skipIf(!HAS_BACKENDS)(`two replicas sharing Postgres and Redis${SKIP_NO
       keys.push(await a.admin.addKey({ upstreamId: upstream.id, secret, name: `cluster ${i + 1}` }));
     }
     // B learns about A's changes over pub/sub; wait until it serves from the new upstream.
-    await waitFor(async () => {
-      try {
-        await chat(b);
-        return true;
-      } catch {
-        return false;
-      }
-    }, 5000);
+    await untilServes(b, MODEL);
+    succeeded++;
   }, 120_000);
 
   afterAll(async () => {
@@ -120,14 +114,8 @@ describe.skipIf(!HAS_BACKENDS)(`two replicas sharing Postgres and Redis${SKIP_NO
       name: 'limited',
       rpmLimit: 60,
     });
-    await waitFor(async () => {
-      try {
-        await chat(b, LIMITED_MODEL);
-        return true;
-      } catch {
-        return false;
-      }
-    }, 5000);
+    await untilServes(b, LIMITED_MODEL);
+    succeeded++;
     const outcomes = await Promise.all(
       Array.from({ length: 80 }, (_, i) =>
         chat(i % 2 ? a : b, LIMITED_MODEL).then(
@@ -157,16 +145,18 @@ describe.skipIf(!HAS_BACKENDS)(`two replicas sharing Postgres and Redis${SKIP_NO
     const statuses: Array<number | 'ok'> = [];
     for (let i = 0; i < 11; i++) {
       statuses.push(
-        await clients[i % 2].chat.completions.create({
-          model: MODEL,
-          messages: [{ role: 'user', content: 'hi' }],
-        }).then(
-          () => {
-            succeeded++;
-            return 'ok' as const;
-          },
-          (error: { status?: number }) => error.status ?? 0,
-        ),
+        await clients[i % 2].chat.completions
+          .create({
+            model: MODEL,
+            messages: [{ role: 'user', content: 'hi' }],
+          })
+          .then(
+            () => {
+              succeeded++;
+              return 'ok' as const;
+            },
+            (error: { status?: number }) => error.status ?? 0,
+          ),
       );
     }
     expect(statuses.slice(0, 10)).toEqual(Array(10).fill('ok'));

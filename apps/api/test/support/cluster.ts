@@ -100,3 +100,26 @@ function freePort(): Promise<number> {
     });
   });
 }
+
+/** Waits until `replica` answers a chat completion for `model` (it learns other replicas' changes over Redis). */
+export async function untilServes(replica: Replica, model: string, timeoutMs = 5000): Promise<void> {
+  let lastError: unknown = null;
+  try {
+    await waitFor(
+      () =>
+        replica.openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'ping' }] }).then(
+          () => true,
+          (error: unknown) => {
+            lastError = error;
+            return false;
+          },
+        ),
+      timeoutMs,
+      100,
+    );
+  } catch {
+    throw new Error(
+      `${replica.process.url} did not serve ${model} within ${timeoutMs} ms: ${String(lastError)}`,
+    );
+  }
+}

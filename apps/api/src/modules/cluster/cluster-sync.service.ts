@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
+import { ClientAuthService } from '../client-keys/client-auth.service';
 import { SettingsService } from '../settings/settings.service';
 import { PoolCatalog } from '../keys/pool-catalog.service';
 import { ClusterBus, type ClusterTopic } from './cluster-bus.service';
@@ -29,6 +30,7 @@ export class ClusterSync implements OnApplicationBootstrap, OnModuleDestroy {
   onApplicationBootstrap(): void {
     this.link('pool', this.find(PoolCatalog));
     this.link('settings', this.find(SettingsService));
+    this.link('client-keys', this.find(ClientAuthService));
   }
 
   onModuleDestroy(): void {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterBus, type ClusterTopic } from './cluster-bus.service';
+import { RedisClientRateLimiter } from './redis-client-rate-limiter';
 import { RedisConnection } from './redis-connection.service';
 import { RedisSlidingWindow } from './redis-sliding-window';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
@@ -89,5 +90,26 @@ describe.skipIf(!TEST_REDIS_URL)(`shared limits and the change bus on a real Red
       busA.onModuleDestroy();
       busB.onModuleDestroy();
     });
+  });
+});
+
+describe.skipIf(!TEST_REDIS_URL)(`${RedisClientRateLimiter.name} on a real Redis${REDIS_SKIP_NOTE}`, () => {
+  it('should refuse the 11th request of a 10 rpm client across two replicas and forget on reset', async () => {
+    const prefix = `kp-spec:${randomUUID()}:`;
+    const [connA, connB] = [openTestConnection(prefix), openTestConnection(prefix)];
+    await eventually(() => connA.isUp() && connB.isUp());
+    const limiters = [new RedisClientRateLimiter(connA), new RedisClientRateLimiter(connB)];
+    const decisions = [];
+    for (let i = 0; i < 11; i++) {
+      decisions.push(await limiters[i % 2].hit('client-1', 10));
+    }
+    expect(decisions.slice(0, 10).every((d) => d.allowed)).toBe(true);
+    expect(decisions[10]).toEqual({ allowed: false, retryAfterSeconds: 60 });
+    limiters[0].reset('client-1');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await limiters[1].hit('client-1', 10)).allowed).toBe(true);
+    await dropPrefix(connA);
+    connA.onModuleDestroy();
+    connB.onModuleDestroy();
   });
 });

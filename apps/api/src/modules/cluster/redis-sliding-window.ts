@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { RedisConnection } from './redis-connection.service';
 import { SLIDING_WINDOW_COUNT, SLIDING_WINDOW_TAKE } from './redis-scripts';
 
@@ -14,6 +15,8 @@ export interface TakeResult {
   retryAfterMs: number;
 }
 
+/** Makes hit members unique across replicas (pids repeat across containers). */
+const INSTANCE = randomUUID();
 let sequence = 0;
 
 /**
@@ -28,7 +31,7 @@ export class RedisSlidingWindow {
 
   async take(limits: readonly WindowLimit[]): Promise<TakeResult> {
     const client = this.requireClient();
-    const args: Array<string | number> = [`${this.memberPrefix}:${process.pid}:${++sequence}`];
+    const args: Array<string | number> = [`${this.memberPrefix}:${INSTANCE}:${++sequence}`];
     for (const l of limits) {
       args.push(l.limit, l.windowMs);
     }
@@ -48,6 +51,11 @@ export class RedisSlidingWindow {
       number,
     ];
     return count;
+  }
+
+  /** Forgets a window (e.g. a client key was deleted). */
+  async clear(key: string): Promise<void> {
+    await this.requireClient().del(this.redis.key(key));
   }
 
   private requireClient() {
