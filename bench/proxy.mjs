@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { closedLoop, openLoop, sleep } from './lib/load.mjs';
+import { closedLoop, mergeRuns, openLoop, sleep } from './lib/load.mjs';
 import { rssOf, spawnNode } from './lib/processes.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -15,6 +15,8 @@ const DURATION_MS = Number(process.env.BENCH_DURATION_S ?? 10) * 1000;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const KEYS = Number(process.env.BENCH_KEYS ?? 10);
 const SOAK_MS = Number(process.env.BENCH_SOAK_S ?? 0) * 1000;
+// Targets take turns in short rounds, so a burst of other load on a shared machine hits all of them alike.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const MASTER_KEY = 'bench-master-key';
 const ADMIN_PASSWORD = 'bench-admin-password';
 
@@ -75,18 +77,26 @@ async function main() {
       ['non-stream', chatBody],
       ['stream', streamBody],
     ]) {
-      for (const [name, target] of Object.entries(targets)) {
-        process.stderr.write(
-          `bench: ${name} ${mode} (${DURATION_MS / 1000} s at ${CONCURRENCY} connections)\n`,
-        );
-        results.runs[`${name} ${mode}`] = await closedLoop({
-          url: target.url,
-          path: '/v1/chat/completions',
-          body,
-          headers: target.headers,
-          concurrency: CONCURRENCY,
-          durationMs: DURATION_MS,
-        });
+      const rounds = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
+      for (let round = 1; round <= ROUNDS; round++) {
+        for (const [name, target] of Object.entries(targets)) {
+          process.stderr.write(
+            `bench: ${name} ${mode} round ${round}/${ROUNDS} (${CONCURRENCY} connections)\n`,
+          );
+          rounds[name].push(
+            await closedLoop({
+              url: target.url,
+              path: '/v1/chat/completions',
+              body,
+              headers: target.headers,
+              concurrency: CONCURRENCY,
+              durationMs: DURATION_MS / ROUNDS,
+            }),
+          );
+        }
+      }
+      for (const name of Object.keys(targets)) {
+        results.runs[`${name} ${mode}`] = mergeRuns(rounds[name]);
       }
     }
 
@@ -121,6 +131,9 @@ async function main() {
     const dir = join(root, 'bench/results');
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `proxy-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    for (const run of Object.values(results.runs)) {
+      delete run.raw;
+    }
     writeFileSync(file, JSON.stringify(results, null, 2));
     console.log(`\nresults written to ${file}`);
   } finally {
@@ -230,7 +243,7 @@ function print(results) {
   const m = results.machine;
   console.log(`\nkeypool proxy benchmark — ${m.cpus} × ${m.model}, Node ${m.node}`);
   console.log(
-    `${CONCURRENCY} connections, ${DURATION_MS / 1000} s per run, ${KEYS} keys, request logging on\n`,
+    `${CONCURRENCY} connections, ${DURATION_MS / 1000} s per target (${ROUNDS} interleaved rounds), ${KEYS} keys, request logging on\n`,
   );
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));

@@ -89,10 +89,24 @@ function newStats() {
   return { latencies: [], ttfbs: [], errors: 0 };
 }
 
+/** Combines runs of the same target (interleaved rounds) into one summary. */
+export function mergeRuns(runs) {
+  const stats = newStats();
+  let elapsed = 0;
+  for (const run of runs) {
+    stats.latencies.push(...run.raw.latencies);
+    stats.ttfbs.push(...run.raw.ttfbs);
+    stats.errors += run.raw.errors;
+    elapsed += run.raw.elapsedS;
+  }
+  return summarise(stats, elapsed);
+}
+
 function summarise(stats, elapsedS) {
   const lat = stats.latencies.sort((a, b) => a - b);
   const ttfb = stats.ttfbs.sort((a, b) => a - b);
   return {
+    raw: { ...stats, elapsedS },
     requests: lat.length,
     errors: stats.errors,
     rps: lat.length / elapsedS,

@@ -4,6 +4,7 @@ import type { ClientAuthService } from '../client-keys/client-auth.service';
 import type { LogWriter } from '../logs/log-writer.service';
 import type { SettingsService } from '../settings/settings.service';
 import type { ModelsCatalog } from './models/models-catalog.service';
+import type { PoolHeaders } from './pool-headers';
 import type { UpstreamClient } from './upstream/upstream-client';
 
 /** The collaborators every exchange uses, gathered once so a request allocates one object, not seven. */
@@ -15,4 +16,5 @@ export interface ProxyDeps {
   client: UpstreamClient;
   models: ModelsCatalog;
   logger: LoggerService;
+  poolHeaders: PoolHeaders;
 }

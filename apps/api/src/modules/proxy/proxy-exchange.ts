@@ -737,15 +737,7 @@ export class ProxyExchange {
   }
 
   private poolHeaders(): OutgoingHttpHeaders {
-    const remaining = this.deps.balancer.poolRemaining(this.route.format, this.facts.model);
-    const out: OutgoingHttpHeaders = {};
-    if (remaining.requests !== null) {
-      out['x-ratelimit-remaining-requests'] = String(remaining.requests);
-    }
-    if (remaining.tokens !== null) {
-      out['x-ratelimit-remaining-tokens'] = String(remaining.tokens);
-    }
-    return out;
+    return this.deps.poolHeaders.for(this.route.format, this.facts.model);
   }
 
   private redact(text: string): string {

@@ -11,6 +11,7 @@ import { dialectErrorBody } from './errors/dialect-error';
 import { corsHeaders, preflightHeaders } from './http/cors';
 import { requestIdFrom } from './http/headers';
 import { ModelsCatalog } from './models/models-catalog.service';
+import { PoolHeaders } from './pool-headers';
 import { ProxyExchange } from './proxy-exchange';
 import type { ProxyDeps } from './proxy-deps';
 import { resolveRoute } from './routing/resolve-route';
@@ -33,7 +34,16 @@ export class ProxyHandler {
     models: ModelsCatalog,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.deps = { balancer, settings, clientAuth, logWriter, client, models, logger: new Logger('Proxy') };
+    this.deps = {
+      balancer,
+      settings,
+      clientAuth,
+      logWriter,
+      client,
+      models,
+      logger: new Logger('Proxy'),
+      poolHeaders: new PoolHeaders(balancer),
+    };
   }
 
   handle = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
