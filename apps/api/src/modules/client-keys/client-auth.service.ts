@@ -42,6 +42,7 @@ export class ClientAuthService implements OnModuleInit, OnApplicationBootstrap, 
   private byHash = new Map<string, CachedClientKey>();
   private readonly lastUsed = new Map<string, number>();
   private flushTimer: NodeJS.Timeout | undefined;
+  private readonly listeners = new Set<() => void>();
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -121,9 +122,23 @@ export class ClientAuthService implements OnModuleInit, OnApplicationBootstrap, 
     return this.lastUsed.get(id);
   }
 
+  /** Re-reads the client keys (after a change here or on another replica) and notifies listeners. */
   async reload(): Promise<void> {
     const rows = await this.repository.findAll();
     this.byHash = new Map(rows.map((row) => [row.keyHash, toCached(row)]));
+    for (const listener of this.listeners) {
+      try {
+        listener();
+      } catch (error) {
+        this.logger.error(`A client-key listener failed: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  /** Fires after every reload; returns an unsubscribe function. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   forgetRateWindow(id: string): void {
