@@ -23,12 +23,12 @@ function startKeypool(dataDir: string): Promise<{ child: ChildProcess; baseUrl: 
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`keypool did not start:\n${out}`)), 60_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const match = /keypool listening on (http:\/\/[^\s]+)/.exec(out);
       if (match) {
         clearTimeout(timer);
-        resolve({ child, baseUrl: match[1]! });
+        resolve({ child, baseUrl: match[1] });
       }
     });
     child.on('exit', (code) => reject(new Error(`keypool exited with ${code}:\n${out}`)));
