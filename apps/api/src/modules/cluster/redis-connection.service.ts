@@ -135,7 +135,12 @@ export class RedisConnection implements OnModuleDestroy {
         'Redis unreachable: degraded mode, each replica uses its own local key state until it returns',
       );
     } else {
-      this.logger.log(this.everUp ? 'Redis reachable again: shared key state resumed' : 'Redis connected');
+      if (this.everUp) {
+        // Same level as the outage warning, so whoever saw one sees the other.
+        this.logger.warn('Redis reachable again: shared key state resumed');
+      } else {
+        this.logger.log('Redis connected');
+      }
       this.everUp = true;
     }
     for (const listener of this.listeners) {
