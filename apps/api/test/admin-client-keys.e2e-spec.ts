@@ -18,7 +18,7 @@ async function statusOf(call: Promise<unknown>): Promise<number> {
     await call;
     return 200;
   } catch (error) {
-    if (error instanceof OpenAI.APIError && error.status !== undefined) {
+    if (error instanceof OpenAI.APIError && typeof error.status === 'number') {
       return error.status;
     }
     throw error;
@@ -116,7 +116,7 @@ describe('client keys at the proxy', () => {
   });
 
   it('should write key events for admin changes', async () => {
-    const key = pool.keys[2]!;
+    const key = pool.keys[2];
     await pool.admin.request('PATCH', `/api/keys/${key.id}`, { enabled: false });
     await pool.admin.request('PATCH', `/api/keys/${key.id}`, { enabled: true });
     const events = await waitFor(async () => {
