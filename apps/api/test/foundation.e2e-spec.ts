@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import OpenAI from 'openai';
 import sqlite3 from 'sqlite3';
+import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   adminClient,
@@ -32,7 +33,7 @@ describe('foundation', () => {
 
   it('should answer /health with 200', async () => {
     const res = await fetch(`${pool.keypool.url}/health`);
-    expect(res.status).toBe(200);
+    expect(res.status, await res.text()).toBe(200);
   });
 
   it('should serve Swagger at /docs and the OpenAPI document at /docs-json', async () => {
@@ -153,14 +154,12 @@ describe('foundation', () => {
     const completion = await pool.openai.chat.completions.create(chatRequest('after restart'));
     expect(completion.choices[0]?.message.content).toBe(replyText({ chunkCount: 6 }));
 
-    if (!pool.keypool.env.DATABASE_URL) {
-      const names = await sqliteColumn(
-        join(pool.keypool.dataDir, 'keypool.sqlite'),
-        'SELECT name FROM migrations',
-      );
-      expect(names.length).toBeGreaterThan(0);
-      expect(names.some((name) => /initial/i.test(name))).toBe(true);
-    }
+    const databaseUrl = pool.keypool.env.DATABASE_URL;
+    const names = databaseUrl
+      ? await postgresColumn(databaseUrl, 'SELECT name FROM migrations')
+      : await sqliteColumn(join(pool.keypool.dataDir, 'keypool.sqlite'), 'SELECT name FROM migrations');
+    expect(names.length).toBeGreaterThan(0);
+    expect(names.some((name) => /initial/i.test(name))).toBe(true);
   });
 });
 
@@ -245,4 +244,14 @@ function sqliteColumn(file: string, sql: string): Promise<string[]> {
       });
     });
   });
+}
+
+async function postgresColumn(url: string, sql: string): Promise<string[]> {
+  const dataSource = await new DataSource({ type: 'postgres', url }).initialize();
+  try {
+    const rows = await dataSource.query<Array<{ name: string }>>(sql);
+    return rows.map((row) => row.name);
+  } finally {
+    await dataSource.destroy();
+  }
 }
