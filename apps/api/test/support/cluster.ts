@@ -1,6 +1,6 @@
 import type { HealthResponse } from '@keypool/shared';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import type OpenAI from 'openai';
 import { adminClient, httpJson, type AdminClient } from './admin-client';
 import { backendEnv } from './backend-env';
@@ -122,4 +122,52 @@ export async function untilServes(replica: Replica, model: string, timeoutMs = 5
       `${replica.process.url} did not serve ${model} within ${timeoutMs} ms: ${String(lastError)}`,
     );
   }
+}
+
+/**
+ * A TCP relay in front of a service (e.g. Postgres) that a test can cut and restore, to simulate the
+ * service becoming unreachable without touching the shared server itself.
+ */
+export interface TcpRelay {
+  port: number;
+  /** Refuses new connections and drops the open ones. */
+  cut(): Promise<void>;
+  /** Accepts connections again, on the same port. */
+  restore(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function tcpRelay(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpRelay> {
+  const port = await freePort();
+  const sockets = new Set<Socket>();
+  let server: Server | null = null;
+  const listen = () =>
+    new Promise<void>((resolveListen, reject) => {
+      const s = createServer((client) => {
+        const upstream = connect(targetPort, targetHost);
+        for (const socket of [client, upstream]) {
+          sockets.add(socket);
+          socket.on('close', () => sockets.delete(socket));
+          socket.on('error', () => undefined);
+        }
+        client.pipe(upstream).pipe(client);
+        client.on('close', () => upstream.destroy());
+        upstream.on('close', () => client.destroy());
+      });
+      s.once('error', reject);
+      s.listen(port, '127.0.0.1', () => resolveListen());
+      server = s;
+    });
+  const cut = async () => {
+    const s = server;
+    server = null;
+    for (const socket of sockets) {
+      socket.destroy();
+    }
+    if (s) {
+      await new Promise((resolveClose) => s.close(resolveClose));
+    }
+  };
+  await listen();
+  return { port, cut, restore: listen, close: cut };
 }
