@@ -7,6 +7,8 @@ import { hashPassword, verifyPassword } from './password-hash';
 const PASSWORD_HASH = 'adminPasswordHash';
 const JWT_SECRET = 'jwtSecret';
 const TOKEN_VERSION = 'tokenVersion';
+/** How stale the cached token version may get before a token check re-reads it (other replicas). */
+const TOKEN_VERSION_MAX_AGE_MS = 10_000;
 
 /**
  * The admin password hash, the JWT signing secret and the token version (bumped to revoke every
@@ -18,6 +20,7 @@ export class AdminCredentials implements OnModuleInit {
   private secret = '';
   private passwordHash = '';
   private version = 0;
+  private versionReadAt = 0;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -29,6 +32,7 @@ export class AdminCredentials implements OnModuleInit {
       this.config.auth.jwtSecret ??
       (await this.store.initInternal(JWT_SECRET, randomBytes(48).toString('base64url')));
     this.version = await this.store.initInternal(TOKEN_VERSION, 0);
+    this.versionReadAt = Date.now();
     await this.initPassword();
   }
 
@@ -45,7 +49,24 @@ export class AdminCredentials implements OnModuleInit {
     return this.config.auth.adminPassword !== undefined;
   }
 
-  verify(password: string): Promise<boolean> {
+  /**
+   * The token version, re-read from the database when the cached one is older than a few seconds or
+   * when a token carries a newer one, so a password change on another replica takes effect here too.
+   */
+  async currentTokenVersion(seen?: number): Promise<number> {
+    if (
+      Date.now() - this.versionReadAt > TOKEN_VERSION_MAX_AGE_MS ||
+      (seen !== undefined && seen > this.version)
+    ) {
+      this.version = (await this.store.getInternal<number>(TOKEN_VERSION)) ?? this.version;
+      this.versionReadAt = Date.now();
+    }
+    return this.version;
+  }
+
+  /** Checks a password against the stored hash (read fresh: logins are rare and another replica may have changed it). */
+  async verify(password: string): Promise<boolean> {
+    this.passwordHash = (await this.store.getInternal<string>(PASSWORD_HASH)) ?? this.passwordHash;
     return verifyPassword(password, this.passwordHash);
   }
 
@@ -60,11 +81,13 @@ export class AdminCredentials implements OnModuleInit {
   async reload(): Promise<void> {
     this.passwordHash = (await this.store.getInternal<string>(PASSWORD_HASH)) ?? this.passwordHash;
     this.version = (await this.store.getInternal<number>(TOKEN_VERSION)) ?? this.version;
+    this.versionReadAt = Date.now();
   }
 
   private async bumpTokenVersion(): Promise<void> {
     const stored = (await this.store.getInternal<number>(TOKEN_VERSION)) ?? this.version;
     this.version = stored + 1;
+    this.versionReadAt = Date.now();
     await this.store.setInternal(TOKEN_VERSION, this.version);
   }
 

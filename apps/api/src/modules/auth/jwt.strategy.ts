@@ -29,8 +29,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  validate(payload: AdminTokenPayload): AdminPrincipal {
-    if (payload.sub !== 'admin' || payload.tv !== this.credentials.tokenVersion()) {
+  async validate(payload: AdminTokenPayload): Promise<AdminPrincipal> {
+    if (payload.sub !== 'admin' || payload.tv !== (await this.credentials.currentTokenVersion(payload.tv))) {
       throw new UnauthorizedError('This session was signed out; log in again');
     }
     return { role: 'admin' };
