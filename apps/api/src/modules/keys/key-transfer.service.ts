@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ErrorCode, type ImportKeysResponse, type KeyExportFile, type SkippedKey } from '@keypool/shared';
 import { CryptoService } from '../../common/crypto/crypto.service';
 import { AppError, NotFoundError, ValidationError } from '../../common/errors/app-error';
@@ -13,6 +13,8 @@ import { PoolCatalog } from './pool-catalog.service';
 /** Export of every upstream and key (secrets in the clear) and the idempotent import of four formats. */
 @Injectable()
 export class KeyTransferService {
+  private readonly logger = new Logger('KeyTransfer');
+
   constructor(
     private readonly keys: KeysRepository,
     private readonly upstreams: UpstreamsRepository,
@@ -24,6 +26,8 @@ export class KeyTransferService {
 
   async export(now = new Date()): Promise<KeyExportFile> {
     const [upstreams, keys] = await Promise.all([this.upstreams.findAll(), this.keys.findAllWithSecrets()]);
+    // An audit trail for the one response that carries clear secrets (the secrets themselves never logged).
+    this.logger.warn(`Exported ${keys.length} key(s) of ${upstreams.length} upstream(s) with clear secrets`);
     return {
       format: 'keypool-export',
       version: 1,
