@@ -32,6 +32,7 @@ export class ClientKeysController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One client key (masked)' })
   @ApiOkResponse({ type: ClientKeyResponseDto })
   @ApiNotFound(ErrorCode.ClientKeyNotFound)
   get(@Param('id') id: string): Promise<ClientKeyResponse> {
@@ -48,6 +49,7 @@ export class ClientKeysController {
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke a client key' })
   @ApiResponse({ status: 204, description: 'Deleted' })
   @ApiNotFound(ErrorCode.ClientKeyNotFound)
   delete(@Param('id') id: string): Promise<void> {

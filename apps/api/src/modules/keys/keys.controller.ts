@@ -25,6 +25,7 @@ import {
   CreateKeyDto,
   ImportKeysResponseDto,
   ImportQueryDto,
+  KeyExportFileDto,
   KeyListQueryDto,
   KeyResponseDto,
   KeyTestResponseDto,
@@ -78,7 +79,7 @@ export class KeysController {
     summary: 'Download every upstream and key with CLEAR secrets (keypool-export-YYYY-MM-DD.json)',
   })
   @ApiProduces('application/json')
-  @ApiOkResponse({ description: 'A KeyExportFile; keep it safe' })
+  @ApiOkResponse({ type: KeyExportFileDto, description: 'Clear secrets: keep the file safe' })
   async export(@Res({ passthrough: true }) reply: FastifyReply): Promise<KeyExportFile> {
     const file = await this.transfer.export();
     const day = file.exportedAt.slice(0, 10);
@@ -106,6 +107,7 @@ export class KeysController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One key (masked) with its live state' })
   @ApiOkResponse({ type: KeyResponseDto })
   @ApiNotFound(ErrorCode.KeyNotFound)
   get(@Param('id') id: string): Promise<KeyResponse> {
@@ -122,6 +124,7 @@ export class KeysController {
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a key' })
   @ApiResponse({ status: 204, description: 'Deleted' })
   @ApiNotFound(ErrorCode.KeyNotFound)
   delete(@Param('id') id: string): Promise<void> {

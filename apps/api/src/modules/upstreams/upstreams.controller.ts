@@ -33,6 +33,7 @@ export class UpstreamsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One upstream' })
   @ApiOkResponse({ type: UpstreamResponseDto })
   @ApiNotFound(ErrorCode.UpstreamNotFound)
   get(@Param('id') id: string): Promise<UpstreamResponse> {

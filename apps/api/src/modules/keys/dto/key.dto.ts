@@ -7,6 +7,7 @@ import {
   type CreateKeyRequest,
   type ImportKeysResponse,
   type KeyListQuery,
+  type KeyExportFile,
   type KeyLiveState,
   type KeyResponse,
   type KeyStatus,
@@ -247,4 +248,47 @@ export class KeyTestResponseDto implements KeyTestResponse {
   message: string;
   @ApiProperty({ example: false })
   reenabled: boolean;
+}
+
+export class ExportedKeyDto {
+  @ApiProperty({ example: 'sk-proj-abc123…', description: 'The key in the clear' })
+  plaintextSecret: string;
+  @ApiProperty({ example: 'team-a #1' })
+  name: string;
+  @ApiProperty({ example: 1 })
+  weight: number;
+  @ApiProperty({ example: [] })
+  tags: string[];
+  @ApiProperty()
+  enabled: boolean;
+  @ApiProperty({ nullable: true })
+  rpmLimit: number | null;
+  @ApiProperty({ nullable: true })
+  tpmLimit: number | null;
+  @ApiProperty({ nullable: true })
+  dailyLimit: number | null;
+}
+
+export class ExportedUpstreamDto {
+  @ApiProperty({ example: 'openai' })
+  name: string;
+  @ApiProperty({ example: 'https://api.openai.com/v1' })
+  baseUrl: string;
+  @ApiProperty({ enum: ['openai', 'anthropic', 'gemini'] })
+  format: 'openai' | 'anthropic' | 'gemini';
+  @ApiProperty({ example: ['*'] })
+  modelPatterns: string[];
+  @ApiProperty({ type: [ExportedKeyDto] })
+  keys: ExportedKeyDto[];
+}
+
+export class KeyExportFileDto implements KeyExportFile {
+  @ApiProperty({ enum: ['keypool-export'] })
+  format: 'keypool-export';
+  @ApiProperty({ enum: [1] })
+  version: 1;
+  @ApiProperty({ example: '2026-11-21T10:00:00.000Z' })
+  exportedAt: string;
+  @ApiProperty({ type: [ExportedUpstreamDto] })
+  upstreams: ExportedUpstreamDto[];
 }
