@@ -1,35 +1,45 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance } from 'fastify';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AppConfig } from '../../config/app-config';
 import { ProxyHandler } from './proxy.handler';
 
 /** URL prefixes served by the proxy: OpenAI + Anthropic (`/v1`, `/api/v1` for the seed's clients), Gemini. */
-export const PROXY_PREFIXES = ['/v1', '/api/v1', '/v1beta'] as const;
+export const PROXY_PREFIXES = ['/v1/', '/api/v1/', '/v1beta/'] as const;
 
-const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
-
-/**
- * Registers the proxy routes directly on Fastify, in their own encapsulated context: request bodies
- * are left unread for the proxy to read itself as bytes (no JSON parsing by the framework, the body
- * limit comes from live settings), and no Nest guard or interceptor runs. Measured: a Nest controller
- * with `@Req/@Res` adds the router-execution-context, guards and interceptors per request for nothing
- * the proxy uses.
- */
-export async function configureProxyHttp(app: NestFastifyApplication, _config: AppConfig): Promise<void> {
-  const handler = app.get(ProxyHandler, { strict: false });
-  await registerProxyRoutes(app.getHttpAdapter().getInstance(), handler);
+export function isProxyUrl(url: string): boolean {
+  return url.startsWith('/v1/') || url.startsWith('/v1beta/') || url.startsWith('/api/v1/');
 }
 
-/** The proxy routes on a Fastify instance (also used by tests that run the pipeline without the app). */
-export async function registerProxyRoutes(fastify: FastifyInstance, handler: ProxyHandler): Promise<void> {
-  await fastify.register((proxy: FastifyInstance, _opts, done) => {
-    proxy.removeAllContentTypeParsers();
-    // Leave the body stream untouched; ProxyExchange reads it with the settings' limit.
-    proxy.addContentTypeParser('*', (_req, _payload, parsed) => parsed(null));
-    for (const prefix of PROXY_PREFIXES) {
-      proxy.route({ method: [...METHODS], url: `${prefix}/*`, handler: handler.handle });
-      proxy.route({ method: 'OPTIONS', url: `${prefix}/*`, handler: handler.preflight });
+type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * Puts the proxy in front of Fastify on the HTTP server: proxy URLs go straight to `ProxyHandler`,
+ * everything else to Fastify (admin API, SPA, docs) as before.
+ *
+ * Measured on the benchmark: as Fastify routes, every proxy request also paid for Fastify's routing,
+ * hooks (incl. Nest's middleware runner), request/reply objects and content-type parser (an
+ * AsyncResource per request) — about a tenth of keypool's CPU per request, for nothing the proxy uses:
+ * it reads the body bytes itself (limit from live settings), answers in the caller's dialect, and
+ * authenticates with client keys rather than the admin JWT guard. A Nest controller would add guards,
+ * interceptors and the router execution context on top.
+ */
+export function configureProxyHttp(app: NestFastifyApplication, _config: AppConfig): Promise<void> {
+  const handler = app.get(ProxyHandler, { strict: false });
+  attachProxy(app.getHttpServer(), handler);
+  return Promise.resolve();
+}
+
+/** Routes proxy URLs of `server` to `handler`, the rest to the listeners already attached (Fastify). */
+export function attachProxy(server: Server, handler: ProxyHandler): void {
+  const others = server.listeners('request') as RequestListener[];
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (isProxyUrl(req.url ?? '/')) {
+      handler.dispatch(req, res);
+      return;
     }
-    done();
+    for (const listener of others) {
+      listener.call(server, req, res);
+    }
   });
 }

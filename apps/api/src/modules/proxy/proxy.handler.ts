@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import type { OutgoingHttpHeaders } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { BalancerService } from '../balancer/balancer.service';
 import { ClientAuthService } from '../client-keys/client-auth.service';
@@ -18,8 +17,8 @@ import { resolveRoute } from './routing/resolve-route';
 import { UpstreamClient } from './upstream/upstream-client';
 
 /**
- * Entry point of the proxy routes (registered as raw Fastify routes by `configureProxyHttp`, so no Nest
- * guard, pipe or interceptor runs on the hot path). Each request becomes one `ProxyExchange`.
+ * Entry point of the proxy URLs (attached in front of Fastify by `configureProxyHttp`, so no framework
+ * routing, hook, guard or interceptor runs on the hot path). Each request becomes one `ProxyExchange`.
  */
 @Injectable()
 export class ProxyHandler {
@@ -46,10 +45,22 @@ export class ProxyHandler {
     };
   }
 
-  handle = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    reply.hijack();
-    const { raw: req } = request;
-    const res = reply.raw;
+  /** Serves one proxy request; never throws (failures are answered in the caller's dialect). */
+  dispatch(req: IncomingMessage, res: ServerResponse): void {
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, preflightHeaders(this.config.http.corsOrigins, req.headers)).end();
+      return;
+    }
+    this.handle(req, res).catch((error: unknown) => {
+      this.deps.logger.error(`Proxy request failed: ${(error as Error).stack ?? String(error)}`);
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+      }
+      res.end();
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = requestIdFrom(req.headers, randomUUID);
     const base: OutgoingHttpHeaders = { 'x-request-id': requestId };
     const cors = corsHeaders(this.config.http.corsOrigins, req.headers);
@@ -62,12 +73,16 @@ export class ProxyHandler {
       res.writeHead(404, { ...base, 'content-type': 'application/json' }).end(body);
       return;
     }
-    await new ProxyExchange(this.deps, req, res, route, requestId, base, request.ip ?? null).run();
-  };
+    await new ProxyExchange(this.deps, req, res, route, requestId, base, clientIp(req)).run();
+  }
+}
 
-  preflight = (request: FastifyRequest, reply: FastifyReply): void => {
-    reply.hijack();
-    const headers = preflightHeaders(this.config.http.corsOrigins, request.raw.headers);
-    reply.raw.writeHead(204, headers).end();
-  };
+/** The caller's address; keypool runs with trust-proxy semantics, so a forwarding proxy's header counts. */
+function clientIp(req: IncomingMessage): string | null {
+  const forwarded = req.headers['x-forwarded-for'];
+  if (typeof forwarded === 'string' && forwarded) {
+    const comma = forwarded.indexOf(',');
+    return (comma === -1 ? forwarded : forwarded.slice(0, comma)).trim();
+  }
+  return req.socket.remoteAddress ?? null;
 }
