@@ -1,5 +1,3 @@
-import type { FactoryProvider } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { ClientRateLimiter, type RateDecision } from '../client-keys/client-rate-limiter';
 import { RedisConnection } from './redis-connection.service';
 import { RedisSlidingWindow } from './redis-sliding-window';
@@ -45,11 +43,3 @@ export class RedisClientRateLimiter extends ClientRateLimiter {
 function windowKey(clientKeyId: string): string {
   return `client-rpm:${clientKeyId}`;
 }
-
-/** Binds `ClientRateLimiter`: shared through Redis when `REDIS_URL` is set, in memory otherwise. */
-export const clientRateLimiterByConfig: FactoryProvider<ClientRateLimiter> = {
-  provide: ClientRateLimiter,
-  inject: [APP_CONFIG, RedisConnection],
-  useFactory: (config: AppConfig, redis: RedisConnection) =>
-    config.redisUrl ? new RedisClientRateLimiter(redis) : new ClientRateLimiter(),
-};

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterBus, type ClusterTopic } from './cluster-bus.service';
+import { OutcomeClass } from '@keypool/shared';
+import { ClusterLiveCounters } from './cluster-live-counters';
 import { RedisClientRateLimiter } from './redis-client-rate-limiter';
 import { RedisConnection } from './redis-connection.service';
 import { RedisSlidingWindow } from './redis-sliding-window';
@@ -108,6 +110,34 @@ describe.skipIf(!TEST_REDIS_URL)(`${RedisClientRateLimiter.name} on a real Redis
     limiters[0].reset('client-1');
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect((await limiters[1].hit('client-1', 10)).allowed).toBe(true);
+    await dropPrefix(connA);
+    connA.onModuleDestroy();
+    connB.onModuleDestroy();
+  });
+});
+
+describe.skipIf(!TEST_REDIS_URL)(`${ClusterLiveCounters.name} on a real Redis${REDIS_SKIP_NOTE}`, () => {
+  it('should add the other replicas live figures to this replica', async () => {
+    const prefix = `kp-spec:${randomUUID()}:`;
+    const [connA, connB] = [openTestConnection(prefix), openTestConnection(prefix)];
+    await eventually(() => connA.isUp() && connB.isUp());
+    const [busA, busB] = [new ClusterBus(connA), new ClusterBus(connB)];
+    const [a, b] = [new ClusterLiveCounters(connA, busA), new ClusterLiveCounters(connB, busB)];
+    let clock = 1_700_000_000_500;
+    for (const counters of [a, b]) {
+      counters.now = () => clock;
+    }
+    a.recordFinished(OutcomeClass.Success, 10, 100);
+    b.recordFinished(OutcomeClass.Success, 5, 50);
+    b.recordFinished(OutcomeClass.UpstreamError, 0, 30);
+    clock += 1000;
+    await a.exchange();
+    await b.exchange();
+    await a.exchange();
+    expect(a.currentTotals()).toMatchObject({ requests: 3, success: 2, failures: 1 });
+    expect(a.requestsLastMinute()).toBe(3);
+    expect(a.lastSecond()).toMatchObject({ requests: 3, success: 2, errors: 1, tokens: 15, latencySum: 180 });
+    expect(b.lastSecond()).toMatchObject({ requests: 3 });
     await dropPrefix(connA);
     connA.onModuleDestroy();
     connB.onModuleDestroy();
