@@ -35,4 +35,14 @@ function loggerLevels(level: string) {
   return order.slice(0, order.indexOf(level as (typeof order)[number]) + 1);
 }
 
-void bootstrap();
+bootstrap().catch((error: unknown) => {
+  // Expected refusals (bad configuration) read as one line; anything else keeps its stack for the report.
+  const detail =
+    error instanceof ConfigError
+      ? error.message
+      : error instanceof Error
+        ? (error.stack ?? error.message)
+        : String(error);
+  process.stderr.write(`keypool: failed to start: ${detail}\n`);
+  process.exit(1);
+});

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CryptoService } from '../../common/crypto/crypto.service';
 import { checkUpstreamUrl } from '../../common/net/upstream-url-policy';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import { ConfigError } from '../../config/load-config';
 import { UpstreamsRepository } from '../upstreams/upstreams.repository';
 import { parseImport } from './import/parse-import';
 import { KeyIntake } from './key-intake.service';
@@ -33,7 +34,7 @@ export class EnvBootstrap {
     }
     const verdict = checkUpstreamUrl(spec.url, this.config.allowPrivateUpstreams);
     if (!verdict.ok) {
-      throw new Error(`UPSTREAM_URL ${verdict.reason}`);
+      throw new ConfigError(`Invalid environment:\n- UPSTREAM_URL ${verdict.reason}`);
     }
     const parsed = parseImport(spec.keys);
     for (const bad of parsed.invalid) {
