@@ -50,9 +50,13 @@ interface Shortage {
   waitable: number;
   /** Every key that is out is out for a rate limit or quota. */
   allRateLimited: boolean;
+  /** Keys out for a while (cooling, exhausted, tripped, at a limit), whether or not this request tried them. */
+  out: number;
 }
 
 interface LeaseContext {
+  /** Identifies the request across its attempts. */
+  signal: AbortSignal;
   key: CatalogKey;
   entry: RouteEntry;
   probe: boolean;
@@ -70,6 +74,10 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
   /** Keys that were cooling or tripped since their last success: their next success is a recovery. */
   private readonly recovering = new Set<string>();
   private readonly knownEnabled = new Map<string, boolean>();
+  /** Keys whose invalidation was handed to the catalog; cleared when the key is enabled again or removed. */
+  private readonly invalidating = new Set<string>();
+  /** Outcome of each request's latest attempt, keyed by the request's abort signal (one per request). */
+  private readonly lastOutcome = new WeakMap<AbortSignal, OutcomeClass>();
   private unsubscribe: (() => void) | null = null;
   /** Injected in tests for a fixed clock and deterministic exploration. */
   now: () => number = Date.now;
@@ -95,7 +103,7 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
   async acquire(req: AcquireRequest): Promise<KeyLease> {
     const settings = this.settings.current();
     let retrySlot = false;
-    if (req.isRetry) {
+    if (req.isRetry && this.retryNeedsBudget(req.signal)) {
       const limit = Math.max(
         settings.retryBudgetMin,
         Math.floor(settings.retryBudgetRatio * this.store.totalInFlight()),
@@ -136,6 +144,20 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
       }
       throw error;
     }
+  }
+
+  /**
+   * The retry budget guards against retry storms multiplying an outage, so it is spent on retries after
+   * faults (5xx, network, timeouts). Moving off a key that is rate-limited, out of quota or invalid is
+   * the pool doing its job: it goes to a different key and is bounded by maxAttempts and blast radius.
+   */
+  private retryNeedsBudget(signal: AbortSignal): boolean {
+    const previous = this.lastOutcome.get(signal);
+    return !(
+      previous === OutcomeClass.RateLimited ||
+      previous === OutcomeClass.QuotaExhausted ||
+      previous === OutcomeClass.KeyInvalid
+    );
   }
 
   /** The one outcome table: status/headers/body → class, retryability, cooldown. */
@@ -204,6 +226,7 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
       nextForAnyone: null,
       waitable: 0,
       allRateLimited: true,
+      out: 0,
     };
     const lastResort: Choice[] = [];
 
@@ -220,6 +243,9 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
             if (!excluded) {
               choices.push({ key, slot, view, entry, probe: a.probe });
               shortage.waitable += 1;
+            } else {
+              // Tried by this request and still usable: it failed for something other than a rate limit.
+              shortage.allRateLimited = false;
             }
             return;
           }
@@ -227,6 +253,7 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
             return;
           }
           shortage.allRateLimited &&= a.rateLimited;
+          shortage.out += 1;
           shortage.nextForAnyone = minTime(shortage.nextForAnyone, a.until);
           if (!excluded) {
             shortage.waitable += 1;
@@ -257,6 +284,7 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
           for (const c of choices) {
             shortage.nextForRequest = minTime(shortage.nextForRequest, pacedDueAt(c, { settings, now }));
           }
+          shortage.out += choices.length; // resting on their quota's schedule: a rate limit of our own
           shortage.nextForAnyone = minTime(shortage.nextForAnyone, shortage.nextForRequest);
           break;
         }
@@ -278,6 +306,10 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
           return { lease: this.lease(choice, req, settings, retrySlot) };
         }
         choices.splice(choices.indexOf(choice), 1);
+        if (reserved.reason !== 'invalid') {
+          shortage.out += 1;
+          shortage.allRateLimited &&= reserved.reason === 'limit' || reserved.reason === 'cooldown';
+        }
         shortage.nextForRequest = minTime(shortage.nextForRequest, reserved.retryAt);
         shortage.nextForAnyone = minTime(shortage.nextForAnyone, reserved.retryAt);
       }
@@ -320,7 +352,13 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
     if (settings.affinityEnabled && req.affinity !== null && req.affinity !== '') {
       this.background(this.store.setAffinity(req.affinity, choice.key.id));
     }
-    const ctx: LeaseContext = { key: choice.key, entry: choice.entry, probe: choice.probe, retrySlot };
+    const ctx: LeaseContext = {
+      signal: req.signal,
+      key: choice.key,
+      entry: choice.entry,
+      probe: choice.probe,
+      retrySlot,
+    };
     let released = false;
     return {
       key: choice.key,
@@ -342,10 +380,11 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
 
   /** Updates the state of the key that produced this outcome (the lease's key, never a "current" one). */
   private learn(ctx: LeaseContext, result: AttemptResult): void {
-    const { key, entry } = ctx;
+    const { key } = ctx;
     const settings = this.settings.current();
     const now = this.now();
     const c = result.classification;
+    this.lastOutcome.set(ctx.signal, c.class);
     const budget = readHeaderBudget(result.headers, now);
     if (budget) {
       this.background(this.store.setBudget(key.id, budget));
@@ -370,16 +409,7 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
         this.onRateLimited(ctx, c, settings, now);
         return;
       case OutcomeClass.KeyInvalid:
-        this.background(this.store.setInvalid(key.id, true));
-        this.recovering.add(key.id);
-        this.catalog
-          .markKeyInvalid(key.id, c.message ?? `HTTP ${c.status ?? '?'}`)
-          .catch((error: unknown) => {
-            this.logger.error(`Disabling invalid key ${key.maskedSecret} failed: ${String(error)}`);
-          });
-        this.logger.warn(
-          `Key ${key.maskedSecret} of ${entry.upstream.name} is invalid (${c.status ?? '-'}): disabled`,
-        );
+        this.onInvalid(ctx, c);
         return;
       case OutcomeClass.UpstreamError:
         this.onFault(ctx, settings, now);
@@ -410,6 +440,27 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
     if (this.recovering.delete(key.id)) {
       this.event(key, KeyEventType.Recovered, 'Key serves again', {});
     }
+  }
+
+  /**
+   * Disables the key once. Requests already holding it when the first 401 came back answer 401 too;
+   * only the first one goes to the catalog, which writes the single `invalidated` key event.
+   */
+  private onInvalid(ctx: LeaseContext, c: ClassifiedOutcome): void {
+    const { key, entry } = ctx;
+    this.background(this.store.setInvalid(key.id, true));
+    this.recovering.add(key.id);
+    if (this.invalidating.has(key.id)) {
+      return;
+    }
+    this.invalidating.add(key.id);
+    this.catalog.markKeyInvalid(key.id, c.message ?? `HTTP ${c.status ?? '?'}`).catch((error: unknown) => {
+      this.invalidating.delete(key.id); // the next 401 tries again
+      this.logger.error(`Disabling invalid key ${key.maskedSecret} failed: ${String(error)}`);
+    });
+    this.logger.warn(
+      `Key ${key.maskedSecret} of ${entry.upstream.name} is invalid (${c.status ?? '-'}): disabled`,
+    );
   }
 
   private onRateLimited(ctx: LeaseContext, c: ClassifiedOutcome, settings: Settings, now: number): void {
@@ -559,7 +610,8 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
 
   private noKeyError(shortage: Shortage, now: number): NoKeyAvailableError {
     const retryAfterMs = shortage.nextForAnyone !== null ? Math.max(0, shortage.nextForAnyone - now) : null;
-    if (shortage.waitable > 0 && shortage.allRateLimited) {
+    // Keys this request already tried count too: two keys that both answered 429 make a 429, not a 503.
+    if (shortage.out > 0 && shortage.allRateLimited) {
       return new NoKeyAvailableError(
         429,
         'All keys are rate-limited or out of quota; retry after the indicated time',
@@ -591,6 +643,7 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
         // Re-enabled by an admin or a passing validity check: a clean slate.
         this.background(this.store.clearKey(id));
         this.recovering.delete(id);
+        this.invalidating.delete(id);
       } else if (!key.enabled && key.disabledReason === 'invalid') {
         // The catalog now carries the invalid flag itself.
         this.background(this.store.setInvalid(id, false));
@@ -600,6 +653,7 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
       if (!snapshot.keysById.has(id)) {
         this.background(this.store.clearKey(id));
         this.recovering.delete(id);
+        this.invalidating.delete(id);
       }
     }
     this.rememberEnabled(snapshot);
