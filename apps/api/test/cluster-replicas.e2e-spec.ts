@@ -184,5 +184,12 @@ describe.skipIf(!HAS_BACKENDS)(`two replicas sharing Postgres and Redis${SKIP_NO
       async () => (await successes(a)) === succeeded && (await successes(b)) === succeeded,
       10_000,
     );
+    // Live figures (dashboard) are summed over replicas too, about once a second.
+    const liveTotal = (replica: Replica) =>
+      replica.admin.request<LiveStatus>('GET', '/api/stats/status').then((r) => r.body.totals.requests);
+    await waitFor(async () => {
+      const [onA, onB] = await Promise.all([liveTotal(a), liveTotal(b)]);
+      return onA === onB && onA >= succeeded;
+    }, 5000);
   });
 });
