@@ -21,26 +21,8 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     chunkSizeWarningLimit: 900,
-    rollupOptions: {
-      output: {
-        // Split the big, rarely-changing libraries out so each page chunk stays small and caches well.
-        manualChunks(id) {
-          if (!id.includes('node_modules')) {
-            return undefined;
-          }
-          if (id.includes('@mui/x-internals') || id.includes('@mui/x-license')) {
-            return 'mui-x-internals';
-          }
-          if (id.includes('@mui/x-charts') || id.includes('/d3-') || id.includes('/internmap')) {
-            return 'charts';
-          }
-          if (id.includes('@mui/x-data-grid')) {
-            return 'data-grid';
-          }
-          return undefined;
-        },
-      },
-    },
+    // No manualChunks: pages are React.lazy imports, so rollup already gives each page (and the heavy
+    // charts / data grid libraries they use) separate chunks that the first page never loads.
   },
   test: {
     environment: 'jsdom',

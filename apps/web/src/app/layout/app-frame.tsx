@@ -95,7 +95,11 @@ export function AppFrame() {
         variant="temporary"
         open={mobileOpen}
         onClose={() => setMobileOpen(false)}
-        sx={{ display: { xs: 'block', md: 'none' }, '& .MuiDrawer-paper': { width: DRAWER_WIDTH } }}
+        sx={{
+          display: { xs: 'block', md: 'none' },
+          zIndex: (t) => t.zIndex.modal,
+          '& .MuiDrawer-paper': { width: DRAWER_WIDTH },
+        }}
       >
         <Toolbar>
           <Brand />

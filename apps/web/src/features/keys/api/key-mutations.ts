@@ -65,6 +65,14 @@ export function useTestKey() {
   });
 }
 
+function parseJsonOrText(content: string): unknown {
+  try {
+    return JSON.parse(content) as unknown;
+  } catch {
+    return content;
+  }
+}
+
 export function useImportKeys() {
   const invalidate = useInvalidateKeys();
   return useMutation({
@@ -72,7 +80,8 @@ export function useImportKeys() {
       apiRequest<ImportKeysResponse>('/keys/import', {
         method: 'POST',
         query: { upstreamId },
-        body: content,
+        // JSON files go as JSON; anything else (plain lists, key:weight) as text/plain.
+        body: parseJsonOrText(content),
       }),
     meta: { handlesErrors: true },
     onSuccess: invalidate,

@@ -89,6 +89,8 @@ export function LogDetailDrawer({ log, lookups, onClose }: LogDetailDrawerProps)
       anchor="right"
       open={log !== null}
       onClose={onClose}
+      // Above the app bar, which sits over the permanent navigation drawer.
+      sx={{ zIndex: (theme) => theme.zIndex.modal }}
       slotProps={{ paper: { sx: { width: { xs: '100%', sm: 560 } } } }}
     >
       {log && (

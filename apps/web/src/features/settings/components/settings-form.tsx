@@ -75,6 +75,22 @@ function validateNumber(f: Extract<FieldSpec, { kind: 'number' }>) {
   };
 }
 
+/** A setting's value as the admin reads it: option labels for selects, units for numbers. */
+function displayValue(f: FieldSpec, settings: Settings): string {
+  switch (f.kind) {
+    case 'statuses':
+      return formatStatuses(settings.retryableStatuses);
+    case 'select':
+      return f.options.find((o) => o.value === settings[f.name])?.label ?? String(settings[f.name]);
+    case 'number':
+      return `${settings[f.name]}${f.unit ? ` ${f.unit}` : ''}`;
+    case 'switch':
+      return settings[f.name] ? 'on' : 'off';
+    case 'text':
+      return settings[f.name] || '(empty)';
+  }
+}
+
 function changedFields(
   before: Settings,
   after: Settings,
@@ -82,8 +98,8 @@ function changedFields(
   return ALL_FIELDS.filter((f) => JSON.stringify(before[f.name]) !== JSON.stringify(after[f.name])).map(
     (f) => ({
       label: f.label,
-      from: String(f.kind === 'statuses' ? formatStatuses(before.retryableStatuses) : before[f.name]),
-      to: String(f.kind === 'statuses' ? formatStatuses(after.retryableStatuses) : after[f.name]),
+      from: displayValue(f, before),
+      to: displayValue(f, after),
     }),
   );
 }

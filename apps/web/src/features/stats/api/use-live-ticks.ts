@@ -1,8 +1,7 @@
 import type { LiveStatus, LiveTick } from '@keypool/shared';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { buildUrl } from '@/lib/api-client';
-import { authToken } from '@/lib/auth-token';
+import { readAdminEventStream } from '@/lib/sse';
 import { statsQueries } from './stats.queries';
 
 export interface LiveState {
@@ -14,47 +13,62 @@ export interface LiveState {
   error: unknown;
 }
 
+const MAX_RECONNECTS = 5;
+
 /**
- * Live dashboard data: the `GET /api/stats/live` Server-Sent Events stream (token as `access_token`
- * because EventSource cannot send headers). If the stream cannot be opened, falls back to polling.
+ * Live dashboard data from the `GET /api/stats/live` Server-Sent Events stream (`tick` events).
+ * If the stream cannot be opened, or keeps dropping, it falls back to polling the status endpoint.
  */
 export function useLiveTicks(): LiveState {
   const [tick, setTick] = useState<LiveTick | null>(null);
   const [mode, setMode] = useState<LiveState['mode']>(() =>
-    typeof EventSource === 'undefined' ? 'polling' : 'connecting',
+    typeof TextDecoderStream === 'undefined' ? 'polling' : 'connecting',
   );
-  const polled = useQuery({ ...statsQueries.status(3_000), enabled: mode === 'polling' });
+  // Polls until the first tick arrives (so the page has numbers at once) and whenever the stream is down.
+  const polled = useQuery({ ...statsQueries.status(3_000), enabled: mode !== 'live' });
 
   useEffect(() => {
-    if (typeof EventSource === 'undefined') {
+    if (typeof TextDecoderStream === 'undefined') {
       return;
     }
-    const source = new EventSource(buildUrl('/stats/live', { access_token: authToken.get() }));
-    let received = false;
-    source.addEventListener('tick', (event: MessageEvent<string>) => {
-      try {
-        const data = JSON.parse(event.data) as LiveTick;
-        received = true;
-        setMode('live');
-        setTick(data);
-      } catch {
-        // A malformed frame: keep the last good tick.
+    const controller = new AbortController();
+    const run = async () => {
+      for (let attempt = 0; attempt < MAX_RECONNECTS && !controller.signal.aborted; attempt++) {
+        try {
+          await readAdminEventStream(
+            '/stats/live',
+            (event) => {
+              if (event.event !== 'tick') {
+                return;
+              }
+              try {
+                setTick(JSON.parse(event.data) as LiveTick);
+                setMode('live');
+                attempt = 0;
+              } catch {
+                // A malformed frame: keep the last good tick.
+              }
+            },
+            controller.signal,
+          );
+        } catch {
+          if (controller.signal.aborted) {
+            return;
+          }
+        }
+        await new Promise((resolve) => setTimeout(resolve, 1000 * (attempt + 1)));
       }
-    });
-    source.onerror = () => {
-      // Never connected (endpoint missing or refused the token): poll instead. After a good start,
-      // EventSource reconnects on its own.
-      if (!received) {
-        source.close();
+      if (!controller.signal.aborted) {
         setMode('polling');
       }
     };
-    return () => source.close();
+    void run();
+    return () => controller.abort();
   }, []);
 
   return {
     tick,
-    status: mode === 'live' ? (tick?.status ?? undefined) : polled.data,
+    status: mode === 'live' && tick ? tick.status : (polled.data ?? tick?.status),
     mode,
     error: polled.error,
   };
