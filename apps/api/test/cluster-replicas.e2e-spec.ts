@@ -1,4 +1,10 @@
-import type { CreatedClientKeyResponse, KeyResponse, StatsSummary, UpstreamResponse } from '@keypool/shared';
+import type {
+  CreatedClientKeyResponse,
+  KeyResponse,
+  LiveStatus,
+  StatsSummary,
+  UpstreamResponse,
+} from '@keypool/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openaiClient, startMock, waitFor, type MockUpstream } from './support';
 import { disposeBackendEnvs } from './support/backend-env';
