@@ -79,11 +79,18 @@ describe('balancing and resilience over real HTTP', () => {
     }
     expect(pool.mock.requests(revoked).length).toBe(1);
     await waitFor(async () => (await keyState(2)).disabledReason === 'invalid', 5_000);
-    const events = await pool.admin.request<{ items: KeyEventResponse[] }>(
-      'GET',
-      `/api/logs/events?keyId=${pool.keys[2].id}`,
-    );
-    console.log(`401: events ${JSON.stringify(events.body.items?.map((e) => e.type) ?? events.body)}`);
+    const invalidated = async () =>
+      (
+        await pool.admin.request<{ items: KeyEventResponse[] }>(
+          'GET',
+          `/api/logs/events?keyId=${pool.keys[2].id}&type=invalidated`,
+        )
+      ).body.items;
+    // The log writer flushes about every second.
+    await waitFor(async () => (await invalidated()).length > 0, 5_000);
+    const events = await invalidated();
+    console.log(`401: ${events.length} invalidated event(s): ${events.map((e) => e.message).join('; ')}`);
+    expect(events).toHaveLength(1);
     // Back in service for the next tests.
     await pool.admin.request('PATCH', `/api/keys/${pool.keys[2].id}`, { enabled: true });
     await waitFor(async () => (await keyState(2)).enabled, 5_000);
