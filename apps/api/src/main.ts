@@ -18,7 +18,7 @@ async function bootstrap(): Promise<void> {
   }
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
-    new FastifyAdapter({ bodyLimit: 50 * 1024 * 1024, trustProxy: true }),
+    new FastifyAdapter({ bodyLimit: 50 * 1024 * 1024, trustProxy: config.http.trustProxy }),
     { logger: loggerLevels(config.log.level), bufferLogs: true },
   );
   await configureHttp(app, config);

@@ -4,7 +4,13 @@ import type { UpstreamFormat } from '@keypool/shared';
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
   version: string;
-  http: { host: string; port: number; corsOrigins: string[] | '*' };
+  http: {
+    host: string;
+    port: number;
+    corsOrigins: string[] | '*';
+    /** Fastify `trustProxy`: who may set X-Forwarded-For. */
+    trustProxy: boolean | number | string[];
+  };
   auth: {
     /** Unset: generated on first start, printed once, stored hashed. */
     adminPassword: string | undefined;

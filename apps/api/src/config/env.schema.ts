@@ -137,4 +137,16 @@ export class EnvSchema {
     message: 'REDIS_PREFIX may contain letters, digits and :_.- (max 64)',
   })
   REDIS_PREFIX?: string;
+
+  /**
+   * Which reverse proxies may set X-Forwarded-For (client IPs in logs and the login throttle):
+   * `false` (default: none), `true` (any: only behind a proxy that overwrites the header), a hop count,
+   * or a comma-separated list of addresses/CIDRs.
+   */
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @Matches(/^(true|false|\d{1,2}|[0-9a-fA-F:./,\s]+)$/, {
+    message: 'TRUST_PROXY must be true, false, a hop count or a comma-separated list of IPs/CIDRs',
+  })
+  TRUST_PROXY?: string;
 }

@@ -44,6 +44,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       host: parsed.HOST ?? '0.0.0.0',
       port: parsed.PORT ?? 4270,
       corsOrigins: parseOrigins(parsed.CORS_ORIGINS),
+      trustProxy: parseTrustProxy(parsed.TRUST_PROXY),
     },
     auth: {
       adminPassword: parsed.ADMIN_PASSWORD,
@@ -71,6 +72,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 function describe(error: ValidationError): string {
   const messages = Object.values(error.constraints ?? {});
   return `- ${error.property}: ${messages.join('; ')}`;
+}
+
+function parseTrustProxy(value: string | undefined): boolean | number | string[] {
+  const text = value?.trim() ?? 'false';
+  if (text === 'true' || text === 'false') {
+    return text === 'true';
+  }
+  if (/^\d+$/.test(text)) {
+    return Number(text);
+  }
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function parseOrigins(value: string | undefined): string[] | '*' {
