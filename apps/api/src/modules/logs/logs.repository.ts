@@ -64,11 +64,7 @@ export class LogsRepository {
       qb.andWhere('l.clientKeyId = :clientKeyId', { clientKeyId: query.clientKeyId });
     }
     if (query.search) {
-      const like = this.dataSource.options.type === 'postgres' ? 'ILIKE' : 'LIKE';
-      qb.andWhere(
-        `(l.path ${like} :search ESCAPE '\\' OR l.modelRequested ${like} :search ESCAPE '\\' OR l.error ${like} :search ESCAPE '\\')`,
-        { search: `%${escapeLike(query.search)}%` },
-      );
+      this.applySearch(qb, query.search);
     }
     return qb
       .orderBy('l.id', 'DESC')
@@ -98,6 +94,30 @@ export class LogsRepository {
       .getMany();
   }
 
+  /**
+   * Case-insensitive substring search over path, model and error, always through bound parameters.
+   * SQLite: the FTS5 trigram index (`request_logs_search`) answers terms of 3+ characters; Postgres:
+   * ILIKE on the expression the pg_trgm index covers. Shorter terms cannot use a trigram index and scan.
+   */
+  private applySearch(qb: SelectQueryBuilder<RequestLogEntity>, search: string): void {
+    const like = `%${escapeLike(search)}%`;
+    if (this.dataSource.options.type === 'postgres') {
+      qb.andWhere(`${POSTGRES_SEARCH_EXPRESSION} ILIKE :search ESCAPE '\\'`, { search: like });
+    } else if ([...search].length >= 3) {
+      qb.andWhere(
+        'l.id IN (SELECT "rowid" FROM "request_logs_search" WHERE "request_logs_search" MATCH :phrase)',
+        {
+          phrase: ftsPhrase(search),
+        },
+      );
+    } else {
+      qb.andWhere(
+        `(l.path LIKE :search ESCAPE '\\' OR l.modelRequested LIKE :search ESCAPE '\\' OR l.error LIKE :search ESCAPE '\\')`,
+        { search: like },
+      );
+    }
+  }
+
   private applyTimeAndCursor<T extends { id: number; ts: number }>(
     qb: SelectQueryBuilder<T>,
     query: { from?: string; to?: string; cursor?: string },
@@ -113,6 +133,14 @@ export class LogsRepository {
       qb.andWhere('l.ts < :to', { to: Date.parse(query.to) });
     }
   }
+}
+
+/** The expression indexed by the Postgres migration's pg_trgm GIN index (must match it exactly). */
+const POSTGRES_SEARCH_EXPRESSION = `(l.path || ' ' || COALESCE(l.model_requested, '') || ' ' || COALESCE(l.error, ''))`;
+
+/** The whole search text as one FTS5 phrase: a trigram phrase matches it as a substring. */
+function ftsPhrase(text: string): string {
+  return `"${text.replace(/"/g, '""')}"`;
 }
 
 /** Search text is data, never pattern syntax. */

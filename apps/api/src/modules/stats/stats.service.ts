@@ -13,16 +13,17 @@ import { KeyStateReader } from '../balancer/key-state.reader';
 import { PoolCatalog } from '../keys/pool-catalog.service';
 import { estimateQuantile } from './rollups/latency-histogram';
 import { planSegments } from './rollups/plan-segments';
+import { RollupDimension } from './rollups/rollup-accumulator';
 import { GRAIN_RETENTION_MS, Grain, availabilityAt, ceilTo, floorTo } from './rollups/rollup-grain';
 import { BUCKET_MS, MAX_POINTS, defaultBucket, resolveRange } from './stats-range';
-import { StatsRepository, type RollupGroupColumn, type RollupTotals } from './stats.repository';
+import { StatsRepository, type RollupTotals } from './stats.repository';
 
-const GROUP_COLUMNS: Record<NonNullable<TimeseriesQuery['groupBy']>, RollupGroupColumn> = {
-  key: 'key_id',
-  model: 'model',
-  upstream: 'upstream_id',
-  client: 'client_key_id',
-  status: 'status_class',
+const GROUP_DIMENSIONS: Record<NonNullable<TimeseriesQuery['groupBy']>, Exclude<RollupDimension, 'all'>> = {
+  key: RollupDimension.Key,
+  model: RollupDimension.Model,
+  upstream: RollupDimension.Upstream,
+  client: RollupDimension.Client,
+  status: RollupDimension.Status,
 };
 const BUCKET_GRAIN = { minute: Grain.Minute, hour: Grain.Hour, day: Grain.Day } as const;
 
@@ -81,7 +82,7 @@ export class StatsService {
     const groupBy = query.groupBy ?? null;
     const rows = await this.repository.aggregate([{ grain, from, to }], {
       byBucket: true,
-      groupBy: groupBy ? GROUP_COLUMNS[groupBy] : undefined,
+      groupBy: groupBy ? GROUP_DIMENSIONS[groupBy] : undefined,
     });
     const points = rows.map((r) => toPoint(r.bucket ?? from, groupBy ? r.group || 'none' : 'all', r));
     return {
@@ -98,7 +99,7 @@ export class StatsService {
     const range = resolveRange(query, now);
     const plan = planSegments(range.from, range.to, availabilityAt(now));
     const [rows, cooldowns] = await Promise.all([
-      this.repository.aggregate(plan.segments, { groupBy: 'key_id' }),
+      this.repository.aggregate(plan.segments, { groupBy: RollupDimension.Key }),
       this.repository.cooldownsByKey(plan.from, plan.to),
     ]);
     const byKey = new Map(rows.map((r) => [r.group ?? '', r]));

@@ -19,15 +19,24 @@ export interface RollupSource {
   ttfbMs: number | null;
 }
 
-/** One rollup row's worth of deltas for a (grain, bucket, dimensions) key. */
+/** The single dimensions rollups are kept per; `all` has one row per bucket for the whole pool. */
+export const RollupDimension = {
+  All: 'all',
+  Key: 'key',
+  Model: 'model',
+  Upstream: 'upstream',
+  Client: 'client',
+  Status: 'status',
+} as const;
+export type RollupDimension = (typeof RollupDimension)[keyof typeof RollupDimension];
+
+/** One rollup row's worth of deltas for a (grain, dimension, bucket, value) key. */
 export interface RollupDelta {
   grain: Grain;
+  dim: RollupDimension;
   bucket: number;
-  upstreamId: string;
-  keyId: string;
-  model: string;
-  clientKeyId: string;
-  statusClass: string;
+  /** The dimension's value ('' when the log row has none, and for `all`). */
+  value: string;
   requests: number;
   success: number;
   clientErrors: number;
@@ -62,21 +71,33 @@ const FAILURE_FIELD: Record<OutcomeClass, keyof RollupDelta | null> = {
   [OutcomeClass.ClientCancel]: 'cancelled',
 };
 
-/** Folds a batch of log rows into one delta per rollup key, so each key is upserted once per batch. */
+/**
+ * Folds a batch of log rows into one delta per rollup key, so each key is upserted once per batch.
+ * Every row counts once in each dimension: per grain one `all` row, one per key, model, upstream, ...
+ */
 export class RollupAccumulator {
   private readonly deltas = new Map<string, RollupDelta>();
 
   add(grains: readonly Grain[], row: RollupSource): void {
+    const values: Array<[RollupDimension, string]> = [
+      [RollupDimension.All, ''],
+      [RollupDimension.Key, row.keyId ?? ''],
+      [RollupDimension.Model, row.model ?? ''],
+      [RollupDimension.Upstream, row.upstreamId ?? ''],
+      [RollupDimension.Client, row.clientKeyId ?? ''],
+      [RollupDimension.Status, row.statusClass],
+    ];
     for (const grain of grains) {
       const bucket = floorTo(row.ts, GRAIN_MS[grain]);
-      const dims = [row.upstreamId ?? '', row.keyId ?? '', row.model ?? '', row.clientKeyId ?? ''];
-      const mapKey = `${grain}|${bucket}|${dims.join('|')}|${row.statusClass}`;
-      let delta = this.deltas.get(mapKey);
-      if (!delta) {
-        delta = emptyDelta(grain, bucket, dims as [string, string, string, string], row.statusClass);
-        this.deltas.set(mapKey, delta);
+      for (const [dim, value] of values) {
+        const mapKey = `${grain}|${dim}|${bucket}|${value}`;
+        let delta = this.deltas.get(mapKey);
+        if (!delta) {
+          delta = emptyDelta(grain, dim, bucket, value);
+          this.deltas.set(mapKey, delta);
+        }
+        apply(delta, row);
       }
-      apply(delta, row);
     }
   }
 
@@ -85,20 +106,12 @@ export class RollupAccumulator {
   }
 }
 
-function emptyDelta(
-  grain: Grain,
-  bucket: number,
-  [upstreamId, keyId, model, clientKeyId]: [string, string, string, string],
-  statusClass: string,
-): RollupDelta {
+function emptyDelta(grain: Grain, dim: RollupDimension, bucket: number, value: string): RollupDelta {
   return {
     grain,
+    dim,
     bucket,
-    upstreamId,
-    keyId,
-    model,
-    clientKeyId,
-    statusClass,
+    value,
     requests: 0,
     success: 0,
     clientErrors: 0,

@@ -1,15 +1,7 @@
 import { HISTOGRAM_SIZE } from './latency-histogram';
 
-/** Dimension columns of `stats_rollups`; '' stands for "none" so the unique key never holds NULL. */
-export const DIMENSION_COLUMNS = [
-  'grain',
-  'bucket',
-  'upstream_id',
-  'key_id',
-  'model',
-  'client_key_id',
-  'status_class',
-] as const;
+/** Key columns of `stats_dim_rollups`; value '' stands for "none" so the key never holds NULL. */
+export const DIMENSION_COLUMNS = ['grain', 'dim', 'bucket', 'value'] as const;
 
 const pad = (i: number) => String(i).padStart(2, '0');
 export const LATENCY_BUCKET_COLUMNS = Array.from({ length: HISTOGRAM_SIZE }, (_, i) => `lat_b${pad(i)}`);

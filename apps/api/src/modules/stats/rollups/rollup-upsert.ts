@@ -2,7 +2,7 @@ import { ADDITIVE_COLUMNS, DIMENSION_COLUMNS, MAX_COLUMNS } from './rollup-colum
 import type { RollupDelta } from './rollup-accumulator';
 import { SqlParams, type SqlDriver } from './sql-params';
 
-export const ROLLUP_TABLE = 'stats_rollups';
+export const ROLLUP_TABLE = 'stats_dim_rollups';
 
 const COLUMNS = [...DIMENSION_COLUMNS, ...ADDITIVE_COLUMNS, ...MAX_COLUMNS];
 /** Stays well below SQLite's 32766 and Postgres' 65535 parameter limits. */
@@ -46,12 +46,9 @@ export function buildRollupUpserts(
 function valuesOf(d: RollupDelta): Array<string | number> {
   return [
     d.grain,
+    d.dim,
     d.bucket,
-    d.upstreamId,
-    d.keyId,
-    d.model,
-    d.clientKeyId,
-    d.statusClass,
+    d.value,
     d.requests,
     d.success,
     d.clientErrors,
