@@ -4,7 +4,11 @@ export const surfaceOverrides: Components<Theme> = {
   MuiPaper: {
     defaultProps: { elevation: 0 },
     styleOverrides: {
-      root: ({ theme }) => ({ backgroundImage: 'none', border: `1px solid ${theme.palette.divider}` }),
+      // `theme.vars` so the border follows the active colour scheme (CSS variables), not the default one.
+      root: ({ theme }) => ({
+        backgroundImage: 'none',
+        border: `1px solid ${(theme.vars ?? theme).palette.divider}`,
+      }),
     },
   },
   MuiCard: {
@@ -13,7 +17,10 @@ export const surfaceOverrides: Components<Theme> = {
   MuiAppBar: {
     defaultProps: { elevation: 0, color: 'inherit' },
     styleOverrides: {
-      root: ({ theme }) => ({ border: 0, borderBottom: `1px solid ${theme.palette.divider}` }),
+      root: ({ theme }) => ({
+        border: 0,
+        borderBottom: `1px solid ${(theme.vars ?? theme).palette.divider}`,
+      }),
     },
   },
   MuiDrawer: {
@@ -24,7 +31,11 @@ export const surfaceOverrides: Components<Theme> = {
   },
   MuiTableCell: {
     styleOverrides: {
-      head: ({ theme }) => ({ fontWeight: 600, color: theme.palette.text.secondary, whiteSpace: 'nowrap' }),
+      head: ({ theme }) => ({
+        fontWeight: 600,
+        color: (theme.vars ?? theme).palette.text.secondary,
+        whiteSpace: 'nowrap',
+      }),
     },
   },
 };

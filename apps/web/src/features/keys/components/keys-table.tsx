@@ -29,21 +29,28 @@ export function KeysTable(props: KeysTableProps) {
       {
         field: 'maskedSecret',
         headerName: 'Key',
-        minWidth: 130,
+        description: 'Masked key and its upstream',
+        minWidth: 140,
         flex: 0.8,
-        renderCell: ({ value }) => <Typography variant="mono">{String(value)}</Typography>,
+        renderCell: ({ row }) => (
+          <Stack sx={{ justifyContent: 'center', height: '100%', lineHeight: 1.3 }}>
+            <Typography variant="mono">{row.maskedSecret}</Typography>
+            <Typography variant="caption" color="text.secondary" noWrap>
+              {row.upstreamName}
+            </Typography>
+          </Stack>
+        ),
       },
-      { field: 'upstreamName', headerName: 'Upstream', minWidth: 120, flex: 0.8 },
       {
         field: 'name',
         headerName: 'Name',
-        minWidth: 120,
+        minWidth: 100,
         flex: 1,
         renderCell: ({ value }) =>
           value ? (
             String(value)
           ) : (
-            <Typography variant="body2" color="text.secondary">
+            <Typography variant="body2" component="span" color="text.secondary">
               unnamed
             </Typography>
           ),
@@ -51,7 +58,7 @@ export function KeysTable(props: KeysTableProps) {
       {
         field: 'tags',
         headerName: 'Tags',
-        minWidth: 120,
+        minWidth: 90,
         flex: 0.8,
         sortable: false,
         renderCell: ({ row }) => (
@@ -66,11 +73,11 @@ export function KeysTable(props: KeysTableProps) {
           </Stack>
         ),
       },
-      { field: 'weight', headerName: 'Weight', type: 'number', width: 80 },
+      { field: 'weight', headerName: 'Weight', type: 'number', width: 72 },
       {
         field: 'status',
         headerName: 'State',
-        minWidth: 170,
+        minWidth: 150,
         flex: 1,
         valueGetter: (_v, row) => row.state.status,
         renderCell: ({ row }) => <KeyStatusChip status={row.state.status} until={row.state.cooldownUntil} />,
@@ -78,8 +85,9 @@ export function KeysTable(props: KeysTableProps) {
       {
         field: 'successRate',
         headerName: 'Success',
+        description: 'Success rate over the last 24 hours',
         type: 'number',
-        width: 90,
+        width: 84,
         valueGetter: (_v, row) => usage[row.id]?.successRate ?? null,
         renderCell: ({ value }) => formatPercent(value as number | null),
       },
@@ -88,14 +96,14 @@ export function KeysTable(props: KeysTableProps) {
         headerName: 'Today',
         description: 'Requests today',
         type: 'number',
-        width: 80,
+        width: 72,
         valueGetter: (_v, row) => row.state.requestsToday,
         renderCell: ({ value }) => formatNumber(value as number),
       },
       {
         field: 'lastUsedAt',
         headerName: 'Last used',
-        width: 110,
+        width: 96,
         valueGetter: (_v, row) => row.state.lastUsedAt,
         renderCell: ({ value }) => (
           <Tooltip title={value ? new Date(String(value)).toLocaleString() : 'Never used'}>
@@ -106,7 +114,7 @@ export function KeysTable(props: KeysTableProps) {
       {
         field: 'actions',
         headerName: 'Actions',
-        width: 190,
+        width: 166,
         sortable: false,
         filterable: false,
         renderCell: ({ row }) => {
@@ -157,6 +165,9 @@ export function KeysTable(props: KeysTableProps) {
       columns={columns}
       loading={loading}
       autoHeight
+      rowHeight={56}
+      // jsdom has no layout, so virtualization would render no cells in component tests.
+      disableVirtualization={import.meta.env.MODE === 'test'}
       disableRowSelectionOnClick
       pageSizeOptions={[25, 50, 100]}
       initialState={{ pagination: { paginationModel: { pageSize: 25 } } }}

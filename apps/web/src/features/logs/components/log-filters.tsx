@@ -39,7 +39,7 @@ export function LogFiltersBar({ value, onChange, lookups }: LogFiltersProps) {
     options: LogLookups['keys'],
     all: string,
   ) => (
-    <Grid size={{ xs: 12, sm: 6, md: 3, lg: 1.5 }}>
+    <Grid size={{ xs: 6, md: 3, lg: 1.5 }}>
       <TextField
         select
         label={label}
@@ -76,7 +76,7 @@ export function LogFiltersBar({ value, onChange, lookups }: LogFiltersProps) {
           }}
         />
       </Grid>
-      <Grid size={{ xs: 12, sm: 6, md: 3, lg: 1.5 }}>
+      <Grid size={{ xs: 6, md: 3, lg: 1.5 }}>
         <TextField select label="Time" value={value.window ?? ''} onChange={(e) => setWindow(e.target.value)}>
           <MenuItem value="">Any time</MenuItem>
           {WINDOWS.map((w) => (
@@ -86,7 +86,7 @@ export function LogFiltersBar({ value, onChange, lookups }: LogFiltersProps) {
           ))}
         </TextField>
       </Grid>
-      <Grid size={{ xs: 12, sm: 6, md: 3, lg: 1.5 }}>
+      <Grid size={{ xs: 6, md: 3, lg: 1.5 }}>
         <TextField
           select
           label="Status"
@@ -101,7 +101,7 @@ export function LogFiltersBar({ value, onChange, lookups }: LogFiltersProps) {
           ))}
         </TextField>
       </Grid>
-      <Grid size={{ xs: 12, sm: 6, md: 3, lg: 1.5 }}>
+      <Grid size={{ xs: 6, md: 3, lg: 1.5 }}>
         <TextField
           label="Model"
           value={value.model ?? ''}
@@ -111,7 +111,7 @@ export function LogFiltersBar({ value, onChange, lookups }: LogFiltersProps) {
       {select('Key', 'keyId', lookups.keys, 'Any key')}
       {select('Upstream', 'upstreamId', lookups.upstreams, 'Any upstream')}
       {select('Client', 'clientKeyId', lookups.clients, 'Any client')}
-      <Grid size={{ xs: 12, sm: 'auto' }}>
+      <Grid size={{ xs: 6, md: 'auto' }}>
         <Button disabled={!active} onClick={() => onChange({})}>
           Clear
         </Button>

@@ -64,7 +64,9 @@ export function LogsTable({
             <TableCell>Model</TableCell>
             <TableCell sx={{ display: { xs: 'none', md: 'table-cell' } }}>Path</TableCell>
             <TableCell sx={{ display: { xs: 'none', sm: 'table-cell' } }}>Key</TableCell>
-            <TableCell align="right">Attempts</TableCell>
+            <TableCell align="right" sx={{ display: { xs: 'none', sm: 'table-cell' } }}>
+              Attempts
+            </TableCell>
             <TableCell align="right">Latency</TableCell>
             <TableCell align="right" sx={{ display: { xs: 'none', md: 'table-cell' } }}>
               Tokens
@@ -110,7 +112,9 @@ export function LogsTable({
                   <TableCell sx={{ display: { xs: 'none', sm: 'table-cell' } }}>
                     {nameOf(lookups.keys, log.keyId)}
                   </TableCell>
-                  <TableCell align="right">{log.attempts.length}</TableCell>
+                  <TableCell align="right" sx={{ display: { xs: 'none', sm: 'table-cell' } }}>
+                    {log.attempts.length}
+                  </TableCell>
                   <TableCell align="right">{formatMs(log.latencyMs)}</TableCell>
                   <TableCell align="right" sx={{ display: { xs: 'none', md: 'table-cell' } }}>
                     {formatNumber(log.totalTokens)}

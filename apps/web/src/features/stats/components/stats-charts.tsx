@@ -36,14 +36,16 @@ export function RequestsChart({ data }: { data: TimeseriesResponse }) {
 
 export function LatencyChart({ data }: { data: TimeseriesResponse }) {
   const s = toSeries(data.points);
+  // Sparse data (a few busy buckets) would draw no line at all without marks.
+  const showMark = s.p50.filter((v) => v !== null).length < 4;
   return (
     <LineChart
       height={HEIGHT}
       xAxis={[{ data: s.time, scaleType: 'time', valueFormatter: timeFormatter(data.bucket) }]}
       yAxis={[{ valueFormatter: (v: number) => `${formatCompact(v)} ms`, width: 64 }]}
       series={[
-        { data: s.p50, label: 'p50', showMark: false, connectNulls: true, color: chartPalette[1] },
-        { data: s.p95, label: 'p95', showMark: false, connectNulls: true, color: chartPalette[2] },
+        { data: s.p50, label: 'p50', showMark, connectNulls: true, color: chartPalette[1] },
+        { data: s.p95, label: 'p95', showMark, connectNulls: true, color: chartPalette[2] },
       ]}
       grid={{ horizontal: true }}
     />
