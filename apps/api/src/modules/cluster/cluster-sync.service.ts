@@ -6,8 +6,8 @@ import { PoolCatalog } from '../keys/pool-catalog.service';
 import { ClusterBus, type ClusterTopic } from './cluster-bus.service';
 
 /** A cache that can reload itself from the database and reports its own changes. */
-interface ReloadableCache {
-  reload(): Promise<void>;
+export interface ReloadableCache {
+  reload(): Promise<unknown>;
   onChange(listener: () => void): () => void;
 }
 
@@ -39,7 +39,8 @@ export class ClusterSync implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  private link(topic: ClusterTopic, cache: ReloadableCache | null): void {
+  /** Publishes the cache's local changes under `topic` and reloads it on other replicas' changes. */
+  link(topic: ClusterTopic, cache: ReloadableCache | null): void {
     if (!cache) {
       this.logger.warn(`no reloadable cache for '${topic}': changes on other replicas are not picked up`);
       return;
