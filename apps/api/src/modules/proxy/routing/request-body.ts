@@ -52,13 +52,14 @@ export function readMultipartModel(body: Buffer, contentType: string): string | 
   if (!boundary) {
     return null;
   }
-  // Only the headers + value of small fields matter; the search stays within the first part headers.
-  const text = body.toString('latin1');
-  const match =
-    /content-disposition:\s*form-data;\s*name="model"[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n([^\r\n]*)\r\n/i.exec(
-      text,
-    );
-  return match ? Buffer.from(match[1], 'latin1').toString('utf8') : null;
+  // Search the bytes (an upload may be megabytes): only the few hundred after the field name matter.
+  const at = body.indexOf('name="model"');
+  if (at === -1) {
+    return null;
+  }
+  const window = body.subarray(at, at + 1024).toString('latin1');
+  const match = /^name="model"[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n([^\r\n]*)\r\n/.exec(window);
+  return match ? Buffer.from(match[1]!, 'latin1').toString('utf8') : null;
 }
 
 export function emptyFacts(): BodyFacts {
