@@ -60,7 +60,8 @@ export class DimensionRollupsAndLogSearch1763700000310 implements MigrationInter
       await q.query(
         `INSERT INTO "stats_dim_rollups" (${columns.join(', ')}) SELECT "grain", '${dim}', "bucket", ${source}, ` +
           [...SUMMED.map((c) => `SUM("${c}")`), ...MAXED.map((c) => `MAX("${c}")`)].join(', ') +
-          ` FROM "stats_rollups" GROUP BY "grain", "bucket", ${source}`,
+          // Postgres refuses a constant in GROUP BY (the '' of the whole-pool dimension).
+          ` FROM "stats_rollups" GROUP BY "grain", "bucket"${source === `''` ? '' : `, ${source}`}`,
       );
     }
     await q.query(`DROP TABLE "stats_rollups"`);
