@@ -59,7 +59,7 @@ export function readMultipartModel(body: Buffer, contentType: string): string | 
   }
   const window = body.subarray(at, at + 1024).toString('latin1');
   const match = /^name="model"[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n([^\r\n]*)\r\n/.exec(window);
-  return match ? Buffer.from(match[1]!, 'latin1').toString('utf8') : null;
+  return match ? Buffer.from(match[1], 'latin1').toString('utf8') : null;
 }
 
 export function emptyFacts(): BodyFacts {
