@@ -410,12 +410,42 @@ async function main() {
   await importDialog.getByRole('button', { name: 'Done' }).click();
   await waitUntil(async () => (await page.locator('.MuiDataGrid-row').count()) === 3, 'three key rows again');
 
-  // 10. Screenshots of every page in both themes and widths.
+  // 10. A client key: its secret is shown once, then only masked.
+  step = 'client key';
+  await nav(page, 'Client keys');
+  await page.getByRole('button', { name: 'New client key' }).click();
+  const clientDialog = page.getByRole('dialog', { name: 'New client key' });
+  await clientDialog.getByLabel('Name').fill('e2e-app');
+  await clientDialog.getByLabel('Requests / minute').fill('60');
+  await clientDialog.getByRole('button', { name: 'Create key' }).click();
+  const secretDialog = page.getByRole('dialog', { name: 'Client key e2e-app created' });
+  const clientSecret = (await secretDialog.locator('pre').innerText()).trim();
+  await secretDialog.getByRole('button', { name: 'I have copied it' }).click();
+  await expectVisible(
+    page.getByRole('table', { name: 'Client keys' }).getByText('e2e-app'),
+    'client key row',
+  );
+  if ((await page.getByRole('table', { name: 'Client keys' }).innerText()).includes(clientSecret)) {
+    throw new Error('the client key secret is still shown after creation');
+  }
+  const viaClient = await fetch(`${keypool.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${clientSecret}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'from a client key' }],
+    }),
+  });
+  if (viaClient.status !== 200) {
+    throw new Error(`a request with the new client key got ${viaClient.status}`);
+  }
+
+  // 11. Screenshots of every page in both themes and widths.
   step = 'screenshots';
   const shots = await screenshots(browser, keypool.url, token);
   log(`${shots} screenshots in ${shotsDir}`);
 
-  // 11. Log out.
+  // 12. Log out.
   step = 'logout';
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expectVisible(page.getByRole('heading', { name: 'Sign in to keypool' }), 'login page after sign-out');
