@@ -7,6 +7,7 @@ import { ClientAuthService } from '../client-keys/client-auth.service';
 import { LogWriter } from '../logs/log-writer.service';
 import { SettingsService } from '../settings/settings.service';
 import { dialectErrorBody } from './errors/dialect-error';
+import { clientIpFrom } from './http/client-ip';
 import { corsHeaders, preflightHeaders } from './http/cors';
 import { requestIdFrom } from './http/headers';
 import { ModelsCatalog } from './models/models-catalog.service';
@@ -73,16 +74,11 @@ export class ProxyHandler {
       res.writeHead(404, { ...base, 'content-type': 'application/json' }).end(body);
       return;
     }
-    await new ProxyExchange(this.deps, req, res, route, requestId, base, clientIp(req)).run();
+    const ip = clientIpFrom(
+      req.headers['x-forwarded-for'],
+      req.socket.remoteAddress,
+      this.config.http.trustProxy,
+    );
+    await new ProxyExchange(this.deps, req, res, route, requestId, base, ip).run();
   }
-}
-
-/** The caller's address; keypool runs with trust-proxy semantics, so a forwarding proxy's header counts. */
-function clientIp(req: IncomingMessage): string | null {
-  const forwarded = req.headers['x-forwarded-for'];
-  if (typeof forwarded === 'string' && forwarded) {
-    const comma = forwarded.indexOf(',');
-    return (comma === -1 ? forwarded : forwarded.slice(0, comma)).trim();
-  }
-  return req.socket.remoteAddress ?? null;
 }
