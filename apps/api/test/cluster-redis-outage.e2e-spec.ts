@@ -78,12 +78,14 @@ describe.skipIf(!CAN_RUN)(`replicas while Redis goes away and comes back${SKIP_N
       10_000,
     );
     await waitFor(() => done >= beforeOutage + 60, 20_000);
+    expect(await redisUpGauge(replicas[0])).toBe(0);
     await redis.start();
     await waitFor(
       async () =>
         (await Promise.all(replicas.map((r) => health(r.process.url)))).every((h) => h.redis.ok === true),
       15_000,
     );
+    expect(await redisUpGauge(replicas[0])).toBe(1);
     const afterRecovery = done;
     await waitFor(() => done >= afterRecovery + 30, 10_000);
     running = false;
@@ -113,3 +115,9 @@ describe.skipIf(!CAN_RUN)(`replicas while Redis goes away and comes back${SKIP_N
     expect(mock.requests(limited).filter((r) => r.time > hit.time && r.time < until)).toEqual([]);
   });
 });
+
+/** `keypool_redis_up` as the replica's /metrics reports it. */
+async function redisUpGauge(replica: Replica): Promise<number> {
+  const text = await (await fetch(`${replica.process.url}/metrics`)).text();
+  return Number(/^keypool_redis_up (\S+)$/m.exec(text)?.[1]);
+}

@@ -198,4 +198,20 @@ describe.skipIf(!HAS_BACKENDS)(`two replicas sharing Postgres and Redis${SKIP_NO
       return onA === onB && onA >= succeeded;
     }, 5000);
   });
+
+  // Last: it blocks logins from this host for a minute.
+  it('should count login attempts across replicas and refuse the 6th within a minute', async () => {
+    // Each replica saw one login at start-up. Counted per replica, 3 more each would still pass (4 < 5);
+    // counted across both, the 6th attempt overall is refused.
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const replica = i % 2 ? a : b;
+      const result = await replica.admin.request('POST', '/api/auth/login', { password: 'not-the-password' });
+      statuses.push(result.status);
+    }
+    const firstRefused = statuses.indexOf(429);
+    expect(firstRefused).toBeGreaterThan(0);
+    expect(statuses.slice(0, firstRefused).every((status) => status === 401)).toBe(true);
+    expect(statuses.slice(firstRefused).every((status) => status === 429)).toBe(true);
+  });
 });
