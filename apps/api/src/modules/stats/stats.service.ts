@@ -16,7 +16,7 @@ import { planSegments } from './rollups/plan-segments';
 import { RollupDimension } from './rollups/rollup-accumulator';
 import { GRAIN_RETENTION_MS, Grain, availabilityAt, ceilTo, floorTo } from './rollups/rollup-grain';
 import { BUCKET_MS, MAX_POINTS, defaultBucket, resolveRange } from './stats-range';
-import { StatsRepository, type RollupTotals } from './stats.repository';
+import { StatsRepository, emptyTotals, type RollupTotals } from './stats.repository';
 
 const GROUP_DIMENSIONS: Record<NonNullable<TimeseriesQuery['groupBy']>, Exclude<RollupDimension, 'all'>> = {
   key: RollupDimension.Key,
@@ -83,6 +83,7 @@ export class StatsService {
     const rows = await this.repository.aggregate([{ grain, from, to }], {
       byBucket: true,
       groupBy: groupBy ? GROUP_DIMENSIONS[groupBy] : undefined,
+      measures: 'chart',
     });
     const points = rows.map((r) => toPoint(r.bucket ?? from, groupBy ? r.group || 'none' : 'all', r));
     return {
@@ -182,32 +183,6 @@ function percentiles(counts: number[], max: number): LatencyPercentiles {
     p50: estimateQuantile(counts, 0.5, cap),
     p95: estimateQuantile(counts, 0.95, cap),
     p99: estimateQuantile(counts, 0.99, cap),
-  };
-}
-
-function emptyTotals(): RollupTotals {
-  return {
-    bucket: null,
-    group: null,
-    requests: 0,
-    success: 0,
-    clientErrors: 0,
-    rateLimited: 0,
-    quotaExhausted: 0,
-    keyInvalid: 0,
-    upstreamErrors: 0,
-    gatewayErrors: 0,
-    cancelled: 0,
-    promptTokens: 0,
-    completionTokens: 0,
-    totalTokens: 0,
-    latencySum: 0,
-    latencyMax: 0,
-    ttfbSum: 0,
-    ttfbCount: 0,
-    lastTs: 0,
-    latency: [],
-    ttfb: [],
   };
 }
 

@@ -60,7 +60,7 @@ export class DimensionRollupsAndLogSearch1763700000310 implements MigrationInter
       await q.query(
         `INSERT INTO "stats_dim_rollups" (${columns.join(', ')}) SELECT "grain", '${dim}', "bucket", ${source}, ` +
           [...SUMMED.map((c) => `SUM("${c}")`), ...MAXED.map((c) => `MAX("${c}")`)].join(', ') +
-          ` FROM "stats_rollups" GROUP BY "grain", "bucket", ${source}`,
+          ` FROM "stats_rollups" GROUP BY "grain", "bucket"${dim === 'all' ? '' : `, ${source}`}`,
       );
     }
     await q.query(`DROP TABLE "stats_rollups"`);
