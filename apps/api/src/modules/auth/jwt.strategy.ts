@@ -14,11 +14,24 @@ export interface AdminPrincipal {
   role: 'admin';
 }
 
+/** The one route a browser opens with EventSource, which cannot send headers. */
+const QUERY_TOKEN_PATH = '/api/stats/live';
+
+/** `?access_token=` accepted only on the live stats stream; everywhere else the header is required. */
+function liveStreamQueryToken(req: { url?: string; query?: unknown }): string | null {
+  const path = (req.url ?? '').split('?')[0];
+  const token = (req.query as Record<string, unknown> | undefined)?.access_token;
+  return path === QUERY_TOKEN_PATH && typeof token === 'string' ? token : null;
+}
+
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(private readonly credentials: AdminCredentials) {
     super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      jwtFromRequest: ExtractJwt.fromExtractors([
+        ExtractJwt.fromAuthHeaderAsBearerToken(),
+        liveStreamQueryToken,
+      ]),
       ignoreExpiration: false,
       algorithms: ['HS256'],
       secretOrKeyProvider: (
