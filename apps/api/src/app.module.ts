@@ -5,6 +5,7 @@ import { DatabaseModule } from './database/database.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { BalancerModule } from './modules/balancer/balancer.module';
 import { ClientKeysModule } from './modules/client-keys/client-keys.module';
+import { ClusterModule } from './modules/cluster/cluster.module';
 import { HealthModule } from './modules/health/health.module';
 import { KeysModule } from './modules/keys/keys.module';
 import { LogsModule } from './modules/logs/logs.module';
@@ -22,6 +23,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule,
+        ClusterModule,
         SettingsModule,
         AuthModule,
         UpstreamsModule,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
+import { liveCountersByConfig } from '../cluster/cluster-live-counters';
 import { SettingsModule } from '../settings/settings.module';
 import { LiveCounters } from './live-counters';
 import { LogWriter } from './log-writer.service';
@@ -20,7 +21,8 @@ import { LogStore } from './store/log-store';
       inject: [DataSource],
       useFactory: (dataSource: DataSource) => new LogStore(createLogSqlExecutor(dataSource)),
     },
-    LiveCounters,
+    // Summed over all replicas through Redis when REDIS_URL is set.
+    liveCountersByConfig,
     LogWriter,
     LogsRepository,
     LogsService,

@@ -1,12 +1,8 @@
 import type { Provider } from '@nestjs/common';
-import { KEY_STATE_STORE } from './key-state.store';
-import { MemoryKeyStateStore } from './memory-key-state.store';
+import { keyStateStoreByConfig } from '../../cluster/key-state-store.factory';
 
 /**
  * Binds `KEY_STATE_STORE`. In-memory for a single process; a shared (Redis) store for replicas is
  * chosen here by config (`AppConfig.redisUrl`) without touching strategies or the service.
  */
-export const keyStateStoreProvider: Provider = {
-  provide: KEY_STATE_STORE,
-  useClass: MemoryKeyStateStore,
-};
+export const keyStateStoreProvider: Provider = keyStateStoreByConfig;
