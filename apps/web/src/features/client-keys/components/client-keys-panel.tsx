@@ -110,8 +110,8 @@ export function ClientKeysPanel({ usage, proxyOpen }: ClientKeysPanelProps) {
                 const expired = k.expiresAt !== null && new Date(k.expiresAt).getTime() < Date.now();
                 return (
                   <TableRow key={k.id} hover>
-                    <TableCell>{k.name}</TableCell>
-                    <TableCell>
+                    <TableCell sx={{ whiteSpace: 'nowrap' }}>{k.name}</TableCell>
+                    <TableCell sx={{ whiteSpace: 'nowrap' }}>
                       <Typography variant="mono">{k.maskedKey}</Typography>
                     </TableCell>
                     <TableCell align="right">{k.rpmLimit ? `${k.rpmLimit}/min` : '—'}</TableCell>
