@@ -283,6 +283,12 @@ describe('admin API: upstreams and keys', () => {
   });
 
   it('should restore the same secrets after export, wipe and import, and import its own export idempotently', async () => {
+    const tuned = await call('PATCH', `/api/upstreams/${upstream.id}`, {
+      aliases: [{ name: 'fast', model: 'gpt-4o-mini', tier: 1 }],
+      strategy: 'weighted',
+      timeoutMs: 45_000,
+    });
+    expect(tuned.status).toBe(200);
     const exported = (await call<KeyExportFile>('GET', '/api/keys/export')).body;
     const again = await call<ImportKeysResponse>('POST', '/api/keys/import', exported);
     expect(again.body.added).toBe(0);
@@ -301,6 +307,15 @@ describe('admin API: upstreams and keys', () => {
     expect(restored.body).toMatchObject({ added: before.length, skipped: [], invalid: [] });
     const after = (await call<KeyExportFile>('GET', '/api/keys/export')).body;
     expect(secretsOf(after)).toEqual(before);
+    // The upstreams come back with their whole configuration, not only their keys.
+    const configOf = (file: KeyExportFile) =>
+      file.upstreams.map(({ keys: _keys, ...config }) => config).sort((a, b) => a.name.localeCompare(b.name));
+    expect(configOf(after)).toEqual(configOf(exported));
+    expect(configOf(after).find((u) => u.name === 'mock')).toMatchObject({
+      aliases: [{ name: 'fast', model: 'gpt-4o-mini', tier: 1 }],
+      strategy: 'weighted',
+      timeoutMs: 45_000,
+    });
     upstream = (await call<UpstreamResponse[]>('GET', '/api/upstreams')).body.find((u) => u.name === 'mock')!;
   });
 

@@ -1,5 +1,6 @@
 import type { IsoDate } from './common';
-import type { BreakerState, KeyStatus, UpstreamFormat } from './enums';
+import type { BreakerState, KeyStatus, SelectionStrategy, UpstreamFormat } from './enums';
+import type { ModelAlias } from './upstreams';
 
 export interface KeyLimits {
   /** Requests per minute; null = unlimited. */
@@ -101,6 +102,11 @@ export interface KeyExportFile {
     baseUrl: string;
     format: UpstreamFormat;
     modelPatterns: string[];
+    /** Optional so files from older exports still import; absent means none / global default / enabled. */
+    aliases?: ModelAlias[];
+    strategy?: SelectionStrategy | null;
+    timeoutMs?: number | null;
+    enabled?: boolean;
     keys: Array<
       KeyLimits & {
         plaintextSecret: string;

@@ -37,6 +37,10 @@ export class KeyTransferService {
         baseUrl: u.baseUrl,
         format: u.format,
         modelPatterns: u.modelPatterns,
+        aliases: u.aliases,
+        strategy: u.strategy,
+        timeoutMs: u.timeoutMs,
+        enabled: u.enabled,
         keys: keys
           .filter((k) => k.upstreamId === u.id)
           .map((k) => ({
@@ -116,10 +120,10 @@ export class KeyTransferService {
       baseUrl,
       format: spec.format,
       modelPatterns: spec.modelPatterns,
-      aliases: [],
-      strategy: null,
-      timeoutMs: null,
-      enabled: true,
+      aliases: spec.aliases,
+      strategy: spec.strategy,
+      timeoutMs: spec.timeoutMs,
+      enabled: spec.enabled,
     });
   }
 }

@@ -2,6 +2,9 @@ import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs
 import {
   BreakerState,
   KEY_STATUSES,
+  SELECTION_STRATEGIES,
+  type ModelAlias,
+  type SelectionStrategy,
   type BulkAddKeysRequest,
   type BulkAddKeysResponse,
   type CreateKeyRequest,
@@ -278,6 +281,14 @@ export class ExportedUpstreamDto {
   format: 'openai' | 'anthropic' | 'gemini';
   @ApiProperty({ example: ['*'] })
   modelPatterns: string[];
+  @ApiProperty({ required: false, example: [{ name: 'fast', model: 'gemini-2.0-flash', tier: 1 }] })
+  aliases?: ModelAlias[];
+  @ApiProperty({ required: false, nullable: true, enum: SELECTION_STRATEGIES })
+  strategy?: SelectionStrategy | null;
+  @ApiProperty({ required: false, nullable: true, example: 60000 })
+  timeoutMs?: number | null;
+  @ApiProperty({ required: false, example: true })
+  enabled?: boolean;
   @ApiProperty({ type: [ExportedKeyDto] })
   keys: ExportedKeyDto[];
 }

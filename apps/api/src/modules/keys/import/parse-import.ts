@@ -1,4 +1,12 @@
-import { UPSTREAM_FORMATS, type KeyLimits, type SkippedKey, type UpstreamFormat } from '@keypool/shared';
+import {
+  SELECTION_STRATEGIES,
+  UPSTREAM_FORMATS,
+  type KeyLimits,
+  type ModelAlias,
+  type SelectionStrategy,
+  type SkippedKey,
+  type UpstreamFormat,
+} from '@keypool/shared';
 import { maskSecret } from '../../../common/crypto/mask-secret';
 import { secretProblem } from '../key-secret';
 
@@ -17,6 +25,10 @@ export interface ImportUpstreamSpec {
   baseUrl: string;
   format: UpstreamFormat;
   modelPatterns: string[];
+  aliases: ModelAlias[];
+  strategy: SelectionStrategy | null;
+  timeoutMs: number | null;
+  enabled: boolean;
 }
 
 /** Keys to add, grouped by target upstream. `upstream: null` targets the `?upstreamId=` of the request. */
@@ -206,11 +218,33 @@ function parseKeypoolExport(file: Record<string, unknown>): ParsedImport {
         baseUrl: upstream.baseUrl,
         format: upstream.format as UpstreamFormat,
         modelPatterns: patterns.length > 0 ? patterns : ['*'],
+        aliases: parseAliases(upstream.aliases),
+        strategy: SELECTION_STRATEGIES.includes(upstream.strategy as SelectionStrategy)
+          ? (upstream.strategy as SelectionStrategy)
+          : null,
+        timeoutMs: isPositiveInt(upstream.timeoutMs) ? upstream.timeoutMs : null,
+        enabled: typeof upstream.enabled === 'boolean' ? upstream.enabled : true,
       },
       entries,
     });
   });
   return { format: 'keypool-export', groups, invalid };
+}
+
+/** Keeps the well-formed aliases of an exported upstream; anything else is dropped. */
+function parseAliases(value: unknown): ModelAlias[] {
+  if (!Array.isArray(value)) {
+    return [];
+  }
+  return value.flatMap((raw: unknown) => {
+    const alias = raw as Partial<ModelAlias> | null;
+    return alias &&
+      typeof alias.name === 'string' &&
+      typeof alias.model === 'string' &&
+      isPositiveInt(alias.tier)
+      ? [{ name: alias.name, model: alias.model, tier: alias.tier }]
+      : [];
+  });
 }
 
 function limitProblem(key: Record<string, unknown>): string | null {
