@@ -84,6 +84,11 @@ describe(parseImport.name, () => {
       baseUrl: 'https://api.openai.com/v1',
       format: 'openai',
       modelPatterns: ['gpt-*'],
+      // An export without upstream settings (older files) imports with the defaults.
+      aliases: [],
+      strategy: null,
+      timeoutMs: null,
+      enabled: true,
     });
     expect(parsed.groups[0]?.entries[0]).toMatchObject({
       secret: 'sk-aaaaaaaaaaaa1111',
