@@ -2,6 +2,7 @@ import { OutcomeClass, type Settings } from '@keypool/shared';
 import { SchedulerRegistry, ScheduleModule } from '@nestjs/schedule';
 import { Test } from '@nestjs/testing';
 import type { HttpAdapterHost } from '@nestjs/core';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppConfig } from '../../config/app-config';
 import { ENTITIES } from '../../database/entities';
+import { POSTGRES_MIGRATIONS } from '../../database/migrations/postgres';
 import { SQLITE_MIGRATIONS } from '../../database/migrations/sqlite';
 import type { KeyStateReader } from '../balancer/key-state.reader';
 import type { PoolCatalog } from '../keys/pool-catalog.service';
@@ -73,22 +75,17 @@ function outcomeFor(i: number, now: number): RequestOutcome {
   };
 }
 
-describe(LogWriter.name, () => {
-  let dir: string;
-  let dataSource: DataSource;
-  let store: LogStore;
-  let writer: LogWriter;
-  let logs: LogsService;
-  let stats: StatsService;
-  const settings: Settings = { ...DEFAULT_SETTINGS, bodyLogging: 'errors', bodyLogMaxBytes: 32 };
-  const now = Date.now();
-  const rows = <T>(sql: string, params: unknown[] = []) => dataSource.query<T[]>(sql, params);
-  const count = async (sql: string, params: unknown[] = []) =>
-    Number((await rows<{ n: number }>(sql, params))[0]?.n);
+/** Postgres runs too when E2E_DATABASE_URL points at a server (a throwaway database per run). */
+const POSTGRES_URL = process.env.E2E_DATABASE_URL;
+const DRIVERS = POSTGRES_URL ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const);
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'keypool-logs-'));
-    dataSource = await new DataSource({
+/** A real, migrated database in a temp dir (SQLite) or a fresh database on the server (Postgres). */
+async function openDatabase(
+  driver: 'sqlite' | 'postgres',
+): Promise<{ dataSource: DataSource; drop: () => Promise<void> }> {
+  if (driver === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'keypool-logs-'));
+    const dataSource = await new DataSource({
       type: 'sqlite',
       database: join(dir, 'test.sqlite'),
       entities: ENTITIES,
@@ -97,6 +94,56 @@ describe(LogWriter.name, () => {
       busyTimeout: 5000,
     }).initialize();
     await dataSource.runMigrations();
+    return {
+      dataSource,
+      drop: async () => {
+        await dataSource.destroy();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const name = `keypool_spec_logs_${randomBytes(4).toString('hex')}`;
+  const admin = await new DataSource({ type: 'postgres', url: POSTGRES_URL, extra: { max: 1 } }).initialize();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  const url = new URL(POSTGRES_URL!);
+  url.pathname = `/${name}`;
+  const dataSource = await new DataSource({
+    type: 'postgres',
+    url: url.toString(),
+    entities: ENTITIES,
+    migrations: POSTGRES_MIGRATIONS,
+  }).initialize();
+  await dataSource.runMigrations({ transaction: 'each' });
+  return {
+    dataSource,
+    drop: async () => {
+      await dataSource.destroy();
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.destroy();
+    },
+  };
+}
+
+describe.each(DRIVERS)(`${LogWriter.name} on %s`, (driver) => {
+  let drop: () => Promise<void>;
+  let dataSource: DataSource;
+  let store: LogStore;
+  let writer: LogWriter;
+  let logs: LogsService;
+  let stats: StatsService;
+  const settings: Settings = { ...DEFAULT_SETTINGS, bodyLogging: 'errors', bodyLogMaxBytes: 32 };
+  const now = Date.now();
+  /** Raw SQL written with `?` placeholders, numbered for Postgres. */
+  const rows = <T>(sql: string, params: unknown[] = []) => {
+    let n = 0;
+    const text = driver === 'postgres' ? sql.replace(/\?/g, () => `$${++n}`) : sql;
+    return dataSource.query<T[]>(text, params);
+  };
+  const count = async (sql: string, params: unknown[] = []) =>
+    Number((await rows<{ n: number }>(sql, params))[0]?.n);
+
+  beforeAll(async () => {
+    ({ dataSource, drop } = await openDatabase(driver));
     store = new LogStore(createLogSqlExecutor(dataSource));
     const settingsService = {
       current: () => settings,
@@ -121,8 +168,7 @@ describe(LogWriter.name, () => {
 
   afterAll(async () => {
     await store.close();
-    await dataSource.destroy();
-    rmSync(dir, { recursive: true, force: true });
+    await drop();
   });
 
   it('should write every recorded request exactly once, in batches, with truncated bodies', async () => {
@@ -163,13 +209,40 @@ describe(LogWriter.name, () => {
     expect(cancelled.items.every((r) => r.outcome === OutcomeClass.ClientCancel)).toBe(true);
   });
 
+  it('should search path, model and error case-insensitively, as a substring, like a scan would', async () => {
+    const scan = (pattern: string) =>
+      count(
+        `SELECT COUNT(*) AS n FROM request_logs WHERE LOWER(path) LIKE ? OR LOWER(model_requested) LIKE ? OR LOWER(error) LIKE ?`,
+        [pattern, pattern, pattern],
+      );
+    const found = async (search: string) => (await logs.list({ search, limit: 200 })).items;
+    for (const [search, pattern] of [
+      ['UPSTREAM SAID 429', '%upstream said 429%'],
+      ['4o-mini', '%4o-mini%'],
+      ['chat/compl', '%chat/compl%'],
+      ['id 50', '%id 50%'],
+    ] as const) {
+      const expected = Math.min(await scan(pattern), 200);
+      expect(expected, search).toBeGreaterThan(0);
+      expect((await found(search)).length, search).toBe(expected);
+    }
+    // Query syntax in the text is just text; two characters fall back to a scan.
+    expect(await found('say "hi" OR *')).toHaveLength(0);
+    expect(await found('x" OR "y')).toHaveLength(0);
+    expect((await found('4o')).length).toBe(200);
+    const page = await found('said 502');
+    expect(page.every((r) => r.error?.includes('said 502'))).toBe(true);
+  });
+
   it('should answer stats from rollups that agree with the raw rows', async () => {
     const summary = await stats.summary({ range: '24h' });
-    const [raw] = await rows<{ requests: number; success: number; cancelled: number; tokens: number }>(
-      `SELECT COUNT(*) AS requests, SUM(outcome = 'success') AS success, SUM(outcome = 'client_cancel') AS cancelled,
+    const [counted] = await rows<Record<string, string | number>>(
+      `SELECT COUNT(*) AS requests, SUM(CASE WHEN outcome = 'success' THEN 1 ELSE 0 END) AS success,
+              SUM(CASE WHEN outcome = 'client_cancel' THEN 1 ELSE 0 END) AS cancelled,
               SUM(COALESCE(total_tokens, 0)) AS tokens FROM request_logs WHERE ts >= ? AND ts < ?`,
       [Date.parse(summary.from), Date.parse(summary.to)],
     );
+    const raw = Object.fromEntries(Object.entries(counted).map(([k, v]) => [k, Number(v)]));
     expect(summary.requests).toBe(raw.requests);
     expect(summary.success).toBe(raw.success);
     expect(summary.cancelled).toBe(raw.cancelled);
@@ -188,12 +261,15 @@ describe(LogWriter.name, () => {
   it('should delete exactly the rows older than the retention limit', async () => {
     const old = now - 40 * 86_400_000;
     for (let i = 0; i < 120; i++) {
-      writer.record({ ...outcomeFor(i, now), startedAt: old - i });
+      writer.record({ ...outcomeFor(i, now), startedAt: old - i, error: 'ancient-marker' });
     }
     writer.recordKeyEvent({ keyId: 'key-1', upstreamId: 'up-1', type: 'recovered', message: 'ok', at: old });
     await writer.flush();
+    expect((await logs.list({ search: 'ancient-marker', limit: 200 })).items).toHaveLength(120);
     const result = await logs.pruneExpired(now);
     expect(result).toEqual({ deletedLogs: 120, deletedEvents: 1 });
+    // The search index forgets deleted rows with them.
+    expect((await logs.list({ search: 'ancient-marker' })).items).toHaveLength(0);
     expect(await count('SELECT COUNT(*) AS n FROM request_logs')).toBe(2500);
   });
 
