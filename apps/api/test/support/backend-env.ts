@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -25,6 +26,9 @@ interface Backend {
 
 const DB_PREFIX = 'keypool_e2e_';
 const backends = new Map<string, Promise<Backend>>();
+/** What this process created and has not disposed of yet; removed at exit when a spec forgot. */
+const leftovers = { databases: new Set<string>(), redis: new Set<string>() };
+let exitCleanupInstalled = false;
 let sweptStale: Promise<void> | null = null;
 let counter = 0;
 
@@ -62,11 +66,13 @@ export async function disposeBackendEnvs(): Promise<void> {
     }
     const { database, redisPrefix, env } = result.value;
     if (database) {
+      leftovers.databases.delete(database);
       await withAdminClient((client) =>
         client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`),
       ).catch(() => undefined);
     }
     if (redisPrefix && env.REDIS_URL) {
+      leftovers.redis.delete(JSON.stringify([env.REDIS_URL, redisPrefix]));
       await deleteRedisPrefix(env.REDIS_URL, redisPrefix).catch(() => undefined);
     }
   }
@@ -84,6 +90,8 @@ async function createBackend(name: string, redisUrlOverride: string | undefined)
     database = `${DB_PREFIX}${tag}`.slice(0, 63);
     const db = database;
     await withAdminClient((client) => client.query(`CREATE DATABASE "${db}"`));
+    leftovers.databases.add(db);
+    installExitCleanup();
     const url = new URL(adminUrl);
     url.pathname = `/${database}`;
     env.DATABASE_URL = url.toString();
@@ -95,6 +103,8 @@ async function createBackend(name: string, redisUrlOverride: string | undefined)
   const redisUrl = redisUrlOverride ?? process.env.E2E_REDIS_URL;
   if (redisUrl) {
     redisPrefix = `kp-e2e:${tag}:`;
+    leftovers.redis.add(JSON.stringify([redisUrl, redisPrefix]));
+    installExitCleanup();
     env.REDIS_URL = redisUrl;
     env.REDIS_PREFIX = redisPrefix;
   }
@@ -168,3 +178,59 @@ function slug(value: string): string {
       .slice(0, 24) || 'x'
   );
 }
+
+/**
+ * Most specs never call `disposeBackendEnvs`; at exit (synchronous only) a short child process drops
+ * what is left, so CI's Postgres and Redis do not fill up with test databases and keys.
+ */
+function installExitCleanup(): void {
+  if (exitCleanupInstalled) {
+    return;
+  }
+  exitCleanupInstalled = true;
+  process.once('exit', () => {
+    if (leftovers.databases.size === 0 && leftovers.redis.size === 0) {
+      return;
+    }
+    const job = JSON.stringify({
+      adminUrl: process.env.E2E_DATABASE_URL ?? null,
+      databases: [...leftovers.databases],
+      redis: [...leftovers.redis].map((entry) => JSON.parse(entry) as [string, string]),
+    });
+    spawnSync(process.execPath, ['-e', EXIT_CLEANUP_SCRIPT, job], {
+      cwd: __dirname,
+      stdio: 'ignore',
+      timeout: 15_000,
+    });
+  });
+}
+
+const EXIT_CLEANUP_SCRIPT = `
+const job = JSON.parse(process.argv[1]);
+(async () => {
+  if (job.adminUrl && job.databases.length > 0) {
+    const { Client } = require('pg');
+    const client = new Client({ connectionString: job.adminUrl });
+    await client.connect();
+    for (const db of job.databases) {
+      await client.query('DROP DATABASE IF EXISTS "' + db + '" WITH (FORCE)').catch(() => {});
+    }
+    await client.end();
+  }
+  const Redis = require('ioredis');
+  for (const [url, prefix] of job.redis) {
+    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 1000 });
+    redis.on('error', () => {});
+    try {
+      await redis.connect();
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', prefix + '*', 'COUNT', 500);
+        if (keys.length > 0) await redis.del(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+    } catch {}
+    redis.disconnect();
+  }
+})().catch(() => {}).finally(() => process.exit(0));
+`;
