@@ -3,7 +3,7 @@
 // lib/stats-seed.mjs), then times the same service code the API runs (built apps/api/dist) against it,
 // and a retention pass that deletes one day in batches while log batches keep being written.
 // Usage: node bench/stats-db.mjs [--rows N] [--reseed] [--retention-batch N]
-import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -324,6 +324,27 @@ await copyStore.close();
 await copyDs.destroy();
 for (const suffix of ['', '-wal', '-shm']) rmSync(copy + suffix, { force: true });
 const failed = rowsOut.filter((r) => r.median >= 100);
+const out = join(results, `stats-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+writeFileSync(
+  out,
+  JSON.stringify(
+    {
+      rows: Number(logRows),
+      loadAverage: loadavg()[0],
+      queries: rowsOut.map(({ label, median, max, cpu }) => ({ label, median, max, cpu })),
+      retention: {
+        batchSize: RETENTION_BATCH,
+        deleted: pruned.deletedLogs,
+        seconds: pruneMs / 1000,
+        concurrentBatchP50Ms: writeLatencies[Math.floor(writeLatencies.length / 2)] ?? null,
+        concurrentBatchMaxMs: writeLatencies[writeLatencies.length - 1] ?? null,
+      },
+    },
+    null,
+    2,
+  ),
+);
+console.log(`\nResults: ${out}`);
 console.log(
   failed.length === 0
     ? '\nAll stats and log-page queries under 100 ms.'
