@@ -35,6 +35,15 @@ export const BLAST_WINDOW_MS = 5_000;
 /** Longest sleep between two looks at the pool while a request waits for a key. */
 const WAIT_POLL_MS = 250;
 
+/** A resolved route plus what choosing needs of each tier, kept until the pool snapshot changes. */
+interface CachedRoute extends Route {
+  /** Strategy-cursor scope of each tier (its upstream ids). */
+  scopes: string[];
+}
+
+/** Distinct (format, model) routes remembered per snapshot; beyond this the cache starts over. */
+const ROUTE_CACHE_MAX = 1_000;
+
 interface Choice extends Candidate {
   entry: RouteEntry;
   probe: boolean;
@@ -79,6 +88,8 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
   /** Outcome of each request's latest attempt, keyed by the request's abort signal (one per request). */
   private readonly lastOutcome = new WeakMap<AbortSignal, OutcomeClass>();
   private unsubscribe: (() => void) | null = null;
+  private routes = new Map<string, CachedRoute>();
+  private routesOf: PoolSnapshot | null = null;
   /** Injected in tests for a fixed clock and deterministic exploration. */
   now: () => number = Date.now;
   random: () => number = Math.random;
@@ -117,8 +128,8 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
       const deadline = this.now() + Math.max(0, settings.queueTimeoutMs);
       let waited = false;
       for (;;) {
-        // Routes are resolved per pass: an admin change while waiting applies at once.
-        const route = resolveRoute(this.catalog.snapshot(), req.format, req.model);
+        // Routes are looked up per pass: an admin change while waiting applies at once.
+        const route = this.route(req.format, req.model);
         const found = await this.tryAcquire(route, req, this.settings.current(), retrySlot);
         if ('lease' in found) {
           return found.lease;
@@ -144,6 +155,30 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
       }
       throw error;
     }
+  }
+
+  /** The route of (format, model) in the current snapshot; resolved once per snapshot. */
+  private route(format: UpstreamFormat, model: string | null): CachedRoute {
+    const snapshot = this.catalog.snapshot();
+    if (snapshot !== this.routesOf) {
+      this.routes = new Map();
+      this.routesOf = snapshot;
+    }
+    const cacheKey = model === null ? format : `${format}\u0000${model}`;
+    let cached = this.routes.get(cacheKey);
+    if (!cached) {
+      // Unknown models and empty pools throw here and are not cached (they are the rare path).
+      const route = resolveRoute(snapshot, format, model);
+      cached = {
+        tiers: route.tiers,
+        scopes: route.tiers.map((tier) => tier.map((e) => e.upstream.id).join(',')),
+      };
+      if (this.routes.size >= ROUTE_CACHE_MAX) {
+        this.routes.clear();
+      }
+      this.routes.set(cacheKey, cached);
+    }
+    return cached;
   }
 
   /**
@@ -172,7 +207,7 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
   ): { requests: number | null; tokens: number | null } {
     let route: Route;
     try {
-      route = resolveRoute(this.catalog.snapshot(), format, model);
+      route = this.route(format, model);
     } catch {
       return { requests: null, tokens: null };
     }
@@ -214,7 +249,7 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
    * Runs without awaiting when the store answers synchronously, so no other request interleaves.
    */
   private async tryAcquire(
-    route: Route,
+    route: CachedRoute,
     req: AcquireRequest,
     settings: Settings,
     retrySlot: boolean,
@@ -230,11 +265,18 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
     };
     const lastResort: Choice[] = [];
 
-    for (const tier of route.tiers) {
+    for (let tierIndex = 0; tierIndex < route.tiers.length; tierIndex++) {
+      const tier = route.tiers[tierIndex];
       const choices: Choice[] = [];
-      tier.forEach((entry, entryIndex) => {
+      for (let entryIndex = 0; entryIndex < tier.length; entryIndex++) {
+        const entry = tier[entryIndex];
         const upstreamView = this.store.upstreamView(entry.upstream.id, now);
-        entry.upstream.keys.forEach((key, keyIndex) => {
+        const keys = entry.upstream.keys;
+        for (let keyIndex = 0; keyIndex < keys.length; keyIndex++) {
+          const key = keys[keyIndex];
+          if (!key.enabled) {
+            continue; // disabled or invalid in the catalog: never usable, never waited for
+          }
           const view = this.store.view(key.id, now);
           const slot = entryIndex * 100_000 + keyIndex;
           const excluded = req.excludeKeyIds.has(key.id);
@@ -247,10 +289,10 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
               // Tried by this request and still usable: it failed for something other than a rate limit.
               shortage.allRateLimited = false;
             }
-            return;
+            continue;
           }
           if (a.reason === 'disabled' || a.reason === 'invalid') {
-            return;
+            continue;
           }
           shortage.allRateLimited &&= a.rateLimited;
           shortage.out += 1;
@@ -262,10 +304,10 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
               lastResort.push({ key, slot, view, entry, probe: false });
             }
           }
-        });
-      });
+        }
+      }
 
-      const scope = tier.map((e) => e.upstream.id).join(',');
+      const scope = route.scopes[tierIndex];
       const strategy =
         STRATEGIES[tier[0]?.upstream.strategy ?? settings.strategy] ?? STRATEGIES['round-robin'];
       while (choices.length > 0) {

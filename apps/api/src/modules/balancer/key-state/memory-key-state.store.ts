@@ -15,6 +15,7 @@ import type {
   UpstreamBackoff,
   UpstreamStateView,
 } from './key-state.store';
+import { MinuteWindow } from './minute-window';
 
 const MINUTE_MS = 60_000;
 const AFFINITY_MAX_ENTRIES = 10_000;
@@ -28,10 +29,10 @@ interface KeyRecord {
   consecutiveFailures: number;
   inFlight: number;
   lastUsedAt: number | null;
-  /** Start times of the requests of the last minute, oldest first. */
-  minuteRequests: number[];
-  /** [time, tokens] of the last minute, oldest first. */
-  minuteTokens: Array<[number, number]>;
+  /** Start times of the requests of the last minute. */
+  minuteRequests: MinuteWindow;
+  /** Tokens of the attempts that ended in the last minute. */
+  minuteTokens: MinuteWindow;
   requestsToday: number;
   dayStart: number;
   budget: HeaderBudget | null;
@@ -43,12 +44,39 @@ interface KeyRecord {
   windowStart: number;
   windowFailures: number;
   windowTotal: number;
+  /** The view last built from this record; dropped by every change and whenever a window moves. */
+  view: KeyStateView | null;
 }
 
 const FRESH_BREAKER: BreakerRecord = Object.freeze({ state: BreakerState.Closed, openUntil: 0, trips: 0 });
+const FRESH_VIEW: KeyStateView = Object.freeze({
+  cooldown: null,
+  modelCooldowns: new Map<string, Cooldown>(),
+  breaker: FRESH_BREAKER,
+  probeInFlight: false,
+  consecutiveFailures: 0,
+  inFlight: 0,
+  lastUsedAt: null,
+  requestsLastMinute: 0,
+  tokensLastMinute: 0,
+  minuteWindowFreesAt: null,
+  requestsToday: 0,
+  dayStart: 0,
+  budget: null,
+  latencyEwmaMs: null,
+  latencySamples: 0,
+  lastLatencyAt: null,
+  served: 0,
+  invalid: false,
+});
+const NO_BACKOFF: UpstreamStateView = Object.freeze({ backoff: null });
 const FRESH_CURSOR: StrategyCursor = Object.freeze({ lastSlot: -1, streak: 0, weights: Object.freeze({}) });
 
-/** Single-process key state: plain maps, every method synchronous. */
+/**
+ * Single-process key state: plain maps, every method synchronous. Views are immutable snapshots cached
+ * per key and rebuilt only after the key changed or a minute window moved, so choosing among N keys
+ * reads N cached objects instead of building N.
+ */
 @Injectable()
 export class MemoryKeyStateStore implements KeyStateStore {
   private readonly keys = new Map<string, KeyRecord>();
@@ -63,34 +91,17 @@ export class MemoryKeyStateStore implements KeyStateStore {
   view(keyId: string, now: number): KeyStateView {
     const rec = this.keys.get(keyId);
     if (!rec) {
-      return freshView();
+      return FRESH_VIEW;
     }
-    this.prune(rec, now);
-    return {
-      cooldown: rec.cooldown,
-      modelCooldowns: rec.modelCooldowns,
-      breaker: rec.breaker,
-      probeInFlight: rec.probeInFlight,
-      consecutiveFailures: rec.consecutiveFailures,
-      inFlight: rec.inFlight,
-      lastUsedAt: rec.lastUsedAt,
-      requestsLastMinute: rec.minuteRequests.length,
-      tokensLastMinute: sumTokens(rec.minuteTokens),
-      minuteWindowFreesAt: rec.minuteRequests.length > 0 ? rec.minuteRequests[0] + MINUTE_MS : null,
-      requestsToday: rec.requestsToday,
-      dayStart: rec.dayStart,
-      budget: rec.budget,
-      latencyEwmaMs: rec.latencyEwmaMs,
-      latencySamples: rec.latencySamples,
-      lastLatencyAt: rec.lastLatencyAt,
-      served: rec.served,
-      invalid: rec.invalid,
-    };
+    if (this.prune(rec, now)) {
+      rec.view = null;
+    }
+    return (rec.view ??= toView(rec));
   }
 
   upstreamView(upstreamId: string, now: number): UpstreamStateView {
-    const backoff = this.upstreams.get(upstreamId) ?? null;
-    return { backoff: backoff && backoff.until > now ? backoff : null };
+    const backoff = this.upstreams.get(upstreamId);
+    return backoff && backoff.until > now ? { backoff } : NO_BACKOFF;
   }
 
   cursor(scope: string): StrategyCursor {
@@ -126,11 +137,11 @@ export class MemoryKeyStateStore implements KeyStateStore {
     if (cooldownUntil > r.now) {
       return { ok: false, reason: 'cooldown', retryAt: cooldownUntil };
     }
-    if (r.rpmLimit !== null && rec.minuteRequests.length >= r.rpmLimit) {
-      return { ok: false, reason: 'limit', retryAt: rec.minuteRequests[0] + MINUTE_MS };
+    if (r.rpmLimit !== null && rec.minuteRequests.count >= r.rpmLimit) {
+      return { ok: false, reason: 'limit', retryAt: (rec.minuteRequests.oldest() ?? r.now) + MINUTE_MS };
     }
-    if (r.tpmLimit !== null && sumTokens(rec.minuteTokens) >= r.tpmLimit) {
-      return { ok: false, reason: 'limit', retryAt: (rec.minuteTokens[0]?.[0] ?? r.now) + MINUTE_MS };
+    if (r.tpmLimit !== null && rec.minuteTokens.sum >= r.tpmLimit) {
+      return { ok: false, reason: 'limit', retryAt: (rec.minuteTokens.oldest() ?? r.now) + MINUTE_MS };
     }
     if (r.dailyLimit !== null && rec.requestsToday >= r.dailyLimit) {
       return { ok: false, reason: 'limit', retryAt: null };
@@ -143,7 +154,7 @@ export class MemoryKeyStateStore implements KeyStateStore {
     }
     rec.inFlight += 1;
     this.inFlightTotal += 1;
-    rec.minuteRequests.push(r.now);
+    rec.minuteRequests.push(r.now, 1);
     rec.requestsToday += 1;
     rec.lastUsedAt = r.now;
     rec.served += 1;
@@ -161,7 +172,7 @@ export class MemoryKeyStateStore implements KeyStateStore {
     }
     rec.probeInFlight = false;
     if (input.tokens > 0) {
-      rec.minuteTokens.push([input.now, input.tokens]);
+      rec.minuteTokens.push(input.now, input.tokens);
     }
     if (input.latencyMs !== null) {
       rec.latencyEwmaMs =
@@ -309,8 +320,8 @@ export class MemoryKeyStateStore implements KeyStateStore {
         consecutiveFailures: 0,
         inFlight: 0,
         lastUsedAt: null,
-        minuteRequests: [],
-        minuteTokens: [],
+        minuteRequests: new MinuteWindow(),
+        minuteTokens: new MinuteWindow(),
         requestsToday: 0,
         dayStart: 0,
         budget: null,
@@ -322,28 +333,21 @@ export class MemoryKeyStateStore implements KeyStateStore {
         windowStart: 0,
         windowFailures: 0,
         windowTotal: 0,
+        view: null,
       };
       this.keys.set(keyId, rec);
     }
+    // Every caller is about to change the record: its cached view goes stale.
+    rec.view = null;
     return rec;
   }
 
-  private prune(rec: KeyRecord, now: number): void {
+  /** Ages the minute windows; true when anything left them. */
+  private prune(rec: KeyRecord, now: number): boolean {
     const cutoff = now - MINUTE_MS;
-    let drop = 0;
-    while (drop < rec.minuteRequests.length && rec.minuteRequests[drop] <= cutoff) {
-      drop += 1;
-    }
-    if (drop > 0) {
-      rec.minuteRequests.splice(0, drop);
-    }
-    drop = 0;
-    while (drop < rec.minuteTokens.length && rec.minuteTokens[drop][0] <= cutoff) {
-      drop += 1;
-    }
-    if (drop > 0) {
-      rec.minuteTokens.splice(0, drop);
-    }
+    const requests = rec.minuteRequests.expire(cutoff);
+    const tokens = rec.minuteTokens.expire(cutoff);
+    return requests || tokens;
   }
 }
 
@@ -355,33 +359,26 @@ export function mergeCooldown(current: Cooldown | null, next: Cooldown): Cooldow
   return current;
 }
 
-function sumTokens(entries: ReadonlyArray<[number, number]>): number {
-  let total = 0;
-  for (const [, tokens] of entries) {
-    total += tokens;
-  }
-  return total;
-}
-
-function freshView(): KeyStateView {
+function toView(rec: KeyRecord): KeyStateView {
+  const oldest = rec.minuteRequests.oldest();
   return {
-    cooldown: null,
-    modelCooldowns: new Map(),
-    breaker: FRESH_BREAKER,
-    probeInFlight: false,
-    consecutiveFailures: 0,
-    inFlight: 0,
-    lastUsedAt: null,
-    requestsLastMinute: 0,
-    tokensLastMinute: 0,
-    minuteWindowFreesAt: null,
-    requestsToday: 0,
-    dayStart: 0,
-    budget: null,
-    latencyEwmaMs: null,
-    latencySamples: 0,
-    lastLatencyAt: null,
-    served: 0,
-    invalid: false,
+    cooldown: rec.cooldown,
+    modelCooldowns: rec.modelCooldowns,
+    breaker: rec.breaker,
+    probeInFlight: rec.probeInFlight,
+    consecutiveFailures: rec.consecutiveFailures,
+    inFlight: rec.inFlight,
+    lastUsedAt: rec.lastUsedAt,
+    requestsLastMinute: rec.minuteRequests.count,
+    tokensLastMinute: rec.minuteTokens.sum,
+    minuteWindowFreesAt: oldest !== null ? oldest + MINUTE_MS : null,
+    requestsToday: rec.requestsToday,
+    dayStart: rec.dayStart,
+    budget: rec.budget,
+    latencyEwmaMs: rec.latencyEwmaMs,
+    latencySamples: rec.latencySamples,
+    lastLatencyAt: rec.lastLatencyAt,
+    served: rec.served,
+    invalid: rec.invalid,
   };
 }

@@ -29,6 +29,23 @@ export type Availability =
     };
 
 const MINUTE_MS = 60_000;
+// Shared answers for the common cases, so assessing a healthy pool allocates nothing.
+const USABLE: Availability = Object.freeze({ usable: true, probe: false });
+const USABLE_PROBE: Availability = Object.freeze({ usable: true, probe: true });
+const DISABLED: Availability = Object.freeze({
+  usable: false,
+  reason: 'disabled',
+  until: null,
+  lastResort: false,
+  rateLimited: false,
+});
+const INVALID: Availability = Object.freeze({
+  usable: false,
+  reason: 'invalid',
+  until: null,
+  lastResort: false,
+  rateLimited: false,
+});
 
 /** Can this key serve `model` now, and if not, why and until when. Pure; O(1). */
 export function assessKey(
@@ -40,10 +57,10 @@ export function assessKey(
   now: number,
 ): Availability {
   if (!key.enabled) {
-    return blocked(key.disabledReason === 'invalid' ? 'invalid' : 'disabled', null, false, false);
+    return key.disabledReason === 'invalid' ? INVALID : DISABLED;
   }
   if (view.invalid) {
-    return blocked('invalid', null, false, false);
+    return INVALID;
   }
   const keyCooldown = view.cooldown && view.cooldown.until > now ? view.cooldown : null;
   const modelCooldown = model !== null ? view.modelCooldowns.get(model) : undefined;
@@ -71,9 +88,9 @@ export function assessKey(
     return blocked('breaker_open', view.breaker.openUntil, true, false);
   }
   if (breaker === BreakerState.HalfOpen) {
-    return view.probeInFlight ? blocked('probe_taken', null, false, false) : { usable: true, probe: true };
+    return view.probeInFlight ? blocked('probe_taken', null, false, false) : USABLE_PROBE;
   }
-  return { usable: true, probe: false };
+  return USABLE;
 }
 
 /** When a key's own rpm/tpm/daily limit frees up, or null while under all of them. */
