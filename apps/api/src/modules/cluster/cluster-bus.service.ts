@@ -44,6 +44,9 @@ export class ClusterBus implements OnModuleInit, OnModuleDestroy {
       this.subscriber?.subscribe(this.channel).catch(() => undefined);
     });
     this.subscriber.on('error', () => undefined);
+    // Not connected yet (or Redis down at boot): resync once when the link comes up, since anything
+    // published before that was missed.
+    this.wasDown = !this.redis.isUp();
     this.redis.onStateChange((state) => {
       if (state === 'down') {
         this.wasDown = true;
