@@ -97,13 +97,21 @@ export class LogsRepository {
   /**
    * Case-insensitive substring search over path, model and error, always through bound parameters.
    * SQLite: the FTS5 trigram index (`request_logs_search`) answers terms of 3+ characters; Postgres:
-   * ILIKE on the expression the pg_trgm index covers. Shorter terms cannot use a trigram index and scan.
+   * ILIKE on the expression the pg_trgm index covers. A trigram index cannot serve shorter terms, so
+   * those scan, and only the newest SHORT_SEARCH_WINDOW rows (a rare two-letter term would otherwise
+   * read every row: seconds at millions of rows).
    */
   private applySearch(qb: SelectQueryBuilder<RequestLogEntity>, search: string): void {
     const like = `%${escapeLike(search)}%`;
+    const short = [...search].length < 3;
+    if (short) {
+      qb.andWhere(`l.id > (SELECT COALESCE(MAX("id"), 0) FROM "request_logs") - :window`, {
+        window: SHORT_SEARCH_WINDOW,
+      });
+    }
     if (this.dataSource.options.type === 'postgres') {
       qb.andWhere(`${POSTGRES_SEARCH_EXPRESSION} ILIKE :search ESCAPE '\\'`, { search: like });
-    } else if ([...search].length >= 3) {
+    } else if (!short) {
       qb.andWhere(
         'l.id IN (SELECT "rowid" FROM "request_logs_search" WHERE "request_logs_search" MATCH :phrase)',
         {
@@ -134,6 +142,9 @@ export class LogsRepository {
     }
   }
 }
+
+/** How many of the newest rows a search term under 3 characters looks at. */
+export const SHORT_SEARCH_WINDOW = 100_000;
 
 /** The expression indexed by the Postgres migration's pg_trgm GIN index (must match it exactly). */
 const POSTGRES_SEARCH_EXPRESSION = `(l.path || ' ' || COALESCE(l.model_requested, '') || ' ' || COALESCE(l.error, ''))`;

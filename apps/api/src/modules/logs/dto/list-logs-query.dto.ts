@@ -51,7 +51,11 @@ export class ListLogsQueryDto implements LogListQuery {
   @MaxLength(36)
   clientKeyId?: string;
 
-  @ApiPropertyOptional({ description: 'Substring of path, model or error message' })
+  @ApiPropertyOptional({
+    description:
+      'Case-insensitive substring of path, model or error message (indexed from 3 characters; ' +
+      'shorter terms only search the newest 100,000 requests)',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)
