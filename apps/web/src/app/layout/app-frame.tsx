@@ -118,7 +118,7 @@ export function AppFrame() {
         <Toolbar />
         <Navigation />
       </Drawer>
-      <Box component="main" sx={{ flex: 1, minWidth: 0, p: { xs: 2, sm: 3 }, maxWidth: 1440 }}>
+      <Box component="main" sx={{ flex: 1, minWidth: 0, p: { xs: 1.5, sm: 3 }, maxWidth: 1440 }}>
         <Toolbar />
         <Suspense fallback={<PageSkeleton />}>
           <Outlet />

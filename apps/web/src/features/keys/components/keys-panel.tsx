@@ -5,12 +5,13 @@ import KeyIcon from '@mui/icons-material/VpnKeyOutlined';
 import PlaylistAddIcon from '@mui/icons-material/PlaylistAdd';
 import UploadIcon from '@mui/icons-material/FileUploadOutlined';
 import { Box, Button, Paper } from '@mui/material';
-import { useQuery } from '@tanstack/react-query';
-import { useCallback, useDeferredValue, useMemo, useState } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useCallback, useMemo, useState } from 'react';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { EmptyState } from '@/components/empty-state';
 import { ErrorState } from '@/components/error-state';
 import { PageHeader } from '@/components/page-header';
+import { useDebouncedValue } from '@/lib/use-debounced-value';
 import { formatMs } from '@/lib/format';
 import { notices, notify } from '@/lib/notify';
 import { useDeleteKey, useExportKeys, useTestKey, useUpdateKey } from '../api/key-mutations';
@@ -48,8 +49,9 @@ interface KeysPanelProps {
 /** The Keys page body: filters, table and every key action. */
 export function KeysPanel({ upstreams, usage, onAddUpstream }: KeysPanelProps) {
   const [filters, setFilters] = useState<KeyListQuery>({});
-  const query = useDeferredValue(filters);
-  const keys = useQuery(keysQueries.list(query));
+  const query = useDebouncedValue(filters);
+  // Keep the current rows on screen while a new filter loads.
+  const keys = useQuery({ ...keysQueries.list(query), placeholderData: keepPreviousData });
   const allKeys = useQuery(keysQueries.list());
   const [dialog, setDialog] = useState<DialogState>({ kind: 'none' });
   const updateKey = useUpdateKey();

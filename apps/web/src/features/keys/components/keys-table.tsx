@@ -2,8 +2,8 @@ import type { KeyResponse } from '@keypool/shared';
 import DeleteIcon from '@mui/icons-material/DeleteOutline';
 import EditIcon from '@mui/icons-material/EditOutlined';
 import NetworkCheckIcon from '@mui/icons-material/NetworkCheck';
-import { Chip, IconButton, Stack, Switch, Tooltip, Typography } from '@mui/material';
-import { DataGrid, type GridColDef } from '@mui/x-data-grid';
+import { Chip, IconButton, Stack, Switch, Tooltip, Typography, useMediaQuery, useTheme } from '@mui/material';
+import { DataGrid, type GridColDef, type GridColumnVisibilityModel } from '@mui/x-data-grid';
 import { useMemo } from 'react';
 import { KeyStatusChip } from '@/components/key-status-chip';
 import { formatNumber, formatPercent, formatRelative } from '@/lib/format';
@@ -23,6 +23,12 @@ interface KeysTableProps {
 
 export function KeysTable(props: KeysTableProps) {
   const { keys, usage, loading, testing, onToggle, onTest, onEdit, onDelete } = props;
+  const theme = useTheme();
+  // Phones get the essentials (key, state, actions); the rest is one tap away in Edit.
+  const isPhone = useMediaQuery(theme.breakpoints.down('sm'));
+  const columnVisibilityModel: GridColumnVisibilityModel = isPhone
+    ? { name: false, tags: false, weight: false, successRate: false, requestsToday: false, lastUsedAt: false }
+    : {};
 
   const columns = useMemo<GridColDef<KeyResponse>[]>(
     () => [
@@ -30,7 +36,7 @@ export function KeysTable(props: KeysTableProps) {
         field: 'maskedSecret',
         headerName: 'Key',
         description: 'Masked key and its upstream',
-        minWidth: 140,
+        minWidth: 110,
         flex: 0.8,
         renderCell: ({ row }) => (
           <Stack sx={{ justifyContent: 'center', height: '100%', lineHeight: 1.3 }}>
@@ -77,7 +83,7 @@ export function KeysTable(props: KeysTableProps) {
       {
         field: 'status',
         headerName: 'State',
-        minWidth: 150,
+        minWidth: 110,
         flex: 1,
         valueGetter: (_v, row) => row.state.status,
         renderCell: ({ row }) => <KeyStatusChip status={row.state.status} until={row.state.cooldownUntil} />,
@@ -114,7 +120,7 @@ export function KeysTable(props: KeysTableProps) {
       {
         field: 'actions',
         headerName: 'Actions',
-        width: 166,
+        width: 150,
         sortable: false,
         filterable: false,
         renderCell: ({ row }) => {
@@ -166,6 +172,7 @@ export function KeysTable(props: KeysTableProps) {
       loading={loading}
       autoHeight
       rowHeight={56}
+      columnVisibilityModel={columnVisibilityModel}
       // jsdom has no layout, so virtualization would render no cells in component tests.
       disableVirtualization={import.meta.env.MODE === 'test'}
       disableRowSelectionOnClick

@@ -2,10 +2,11 @@ import type { RequestLogResponse } from '@keypool/shared';
 import ReceiptIcon from '@mui/icons-material/ReceiptLongOutlined';
 import { Box, Paper, Tab, Tabs } from '@mui/material';
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
-import { useCallback, useDeferredValue, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { EmptyState } from '@/components/empty-state';
 import { ErrorState } from '@/components/error-state';
 import { PageHeader } from '@/components/page-header';
+import { useDebouncedValue } from '@/lib/use-debounced-value';
 import { logsQueries } from '../api/logs.queries';
 import { KeyEventsTable } from './key-events-table';
 import { LogDetailDrawer } from './log-detail-drawer';
@@ -16,7 +17,7 @@ import type { LogLookups } from './types';
 export function LogsPanel({ lookups }: { lookups: LogLookups }) {
   const [tab, setTab] = useState<'requests' | 'events'>('requests');
   const [filters, setFilters] = useState<LogFilters>({});
-  const deferred = useDeferredValue(filters);
+  const deferred = useDebouncedValue(filters);
   const { window: _window, ...query } = deferred;
   const logs = useInfiniteQuery({
     ...logsQueries.list(query),
