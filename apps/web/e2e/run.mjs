@@ -229,33 +229,44 @@ async function main() {
   });
   cleanups.push(() => browser.close());
 
-  // 1. Cold first load: a fresh context has an empty cache.
+  // 1. Cold first load: a fresh context has an empty cache. Three runs, judged by the median, because
+  // the machine is shared and one slow run says more about the neighbours than about the SPA.
   step = 'cold load';
-  const coldContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  watch(coldContext, 'cold');
-  const cold = await coldContext.newPage();
-  await cold.goto(`${keypool.url}/ui/`, { waitUntil: 'load' });
-  await expectVisible(cold.getByRole('heading', { name: 'Sign in to keypool' }), 'login form');
-  const timing = await cold.evaluate(() => {
-    const nav = performance.getEntriesByType('navigation')[0];
-    const paint = performance.getEntriesByName('first-contentful-paint')[0];
-    const resources = performance.getEntriesByType('resource');
-    return {
-      domContentLoadedMs: Math.round(nav.domContentLoadedEventEnd),
-      loadMs: Math.round(nav.loadEventEnd),
-      firstContentfulPaintMs: paint ? Math.round(paint.startTime) : null,
-      formVisibleMs: Math.round(performance.now()),
-      transferredKb: Math.round(
-        resources.reduce((sum, r) => sum + (r.transferSize || 0), nav.transferSize || 0) / 1024,
-      ),
-      scripts: resources.filter((r) => r.initiatorType === 'script' || r.name.endsWith('.js')).length,
-    };
-  });
-  log(`cold first load: ${JSON.stringify(timing)}`);
-  if (timing.loadMs >= 1000) {
-    problems.push(`cold first load took ${timing.loadMs} ms (limit 1000 ms)`);
+  const loads = [];
+  for (let run = 0; run < 3; run++) {
+    const coldContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    watch(coldContext, 'cold');
+    const cold = await coldContext.newPage();
+    await cold.goto(`${keypool.url}/ui/`, { waitUntil: 'load' });
+    await expectVisible(cold.getByRole('heading', { name: 'Sign in to keypool' }), 'login form');
+    loads.push(
+      await cold.evaluate(() => {
+        const nav = performance.getEntriesByType('navigation')[0];
+        const paint = performance.getEntriesByName('first-contentful-paint')[0];
+        const resources = performance.getEntriesByType('resource');
+        return {
+          domContentLoadedMs: Math.round(nav.domContentLoadedEventEnd),
+          loadMs: Math.round(nav.loadEventEnd),
+          firstContentfulPaintMs: paint ? Math.round(paint.startTime) : null,
+          transferredKb: Math.round(
+            resources.reduce((sum, r) => sum + (r.transferSize || 0), nav.transferSize || 0) / 1024,
+          ),
+          requests: resources.length + 1,
+        };
+      }),
+    );
+    await coldContext.close();
   }
-  await coldContext.close();
+  // The page counts as loaded when both the load event fired and the login form was painted.
+  const firstPageMs = (l) => Math.max(l.loadMs, l.firstContentfulPaintMs ?? 0);
+  const median = [...loads].sort((a, b) => firstPageMs(a) - firstPageMs(b))[1];
+  log(`cold first load (3 runs): ${loads.map((l) => JSON.stringify(l)).join(' ')}`);
+  log(
+    `cold first load median: ${firstPageMs(median)} ms (load event ${median.loadMs} ms, first paint ${median.firstContentfulPaintMs} ms, ${median.transferredKb} KB)`,
+  );
+  if (firstPageMs(median) >= 1000) {
+    problems.push(`cold first load took ${firstPageMs(median)} ms (median of 3; limit 1000 ms)`);
+  }
 
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   watch(context, 'flow');

@@ -1,12 +1,14 @@
-import { lazy } from 'react';
+import { lazy, Suspense } from 'react';
 import { createBrowserRouter, Navigate } from 'react-router-dom';
 import { paths } from '@/config/paths';
-import { AppFrame } from './layout/app-frame';
 import { LoginRoute } from './routes/login';
+import { PageSkeleton } from './routes/page-skeleton';
 import { RequireAuth } from './routes/require-auth';
 import { RouteError } from './routes/route-error';
 
-// One chunk per page: the first load only fetches the shell and the page it shows.
+// One chunk per page, and the signed-in frame is a chunk too: a cold start on the login page
+// loads only what the login form needs.
+const AppFrame = lazy(() => import('./layout/app-frame').then((m) => ({ default: m.AppFrame })));
 const DashboardRoute = lazy(() => import('./routes/dashboard').then((m) => ({ default: m.DashboardRoute })));
 const KeysRoute = lazy(() => import('./routes/keys').then((m) => ({ default: m.KeysRoute })));
 const UpstreamsRoute = lazy(() => import('./routes/upstreams').then((m) => ({ default: m.UpstreamsRoute })));
@@ -24,7 +26,11 @@ export const routes = [
     errorElement: <RouteError />,
     children: [
       {
-        element: <AppFrame />,
+        element: (
+          <Suspense fallback={<PageSkeleton />}>
+            <AppFrame />
+          </Suspense>
+        ),
         errorElement: <RouteError />,
         children: [
           { index: true, element: <DashboardRoute /> },
