@@ -44,6 +44,7 @@ const { chromium } = await import('playwright-core');
 const { startMockUpstream } = await import(mockDist);
 
 const problems = [];
+const warnings = new Set();
 const cleanups = [];
 let step = 'start';
 const log = (message) => console.log(`e2e: ${message}`);
@@ -95,6 +96,8 @@ function attach(page, label) {
   page.on('console', (msg) => {
     if (msg.type() === 'error') {
       problems.push(`[${label}] console error on ${page.url()}: ${msg.text()}`);
+    } else if (msg.type() === 'warning') {
+      warnings.add(msg.text().slice(0, 200));
     }
   });
   page.on('pageerror', (error) => problems.push(`[${label}] page error on ${page.url()}: ${error.message}`));
@@ -476,6 +479,9 @@ for (const cleanup of cleanups.reverse()) {
   await Promise.resolve()
     .then(cleanup)
     .catch(() => undefined);
+}
+if (warnings.size > 0) {
+  console.log(`e2e: ${warnings.size} distinct console warning(s):\n  ${[...warnings].join('\n  ')}`);
 }
 if (problems.length > 0) {
   failed = true;
