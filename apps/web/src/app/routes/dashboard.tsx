@@ -1,10 +1,13 @@
 import { Alert, Button, Card, CardContent, Grid, Stack, Typography } from '@mui/material';
 import { useNavigate } from 'react-router-dom';
+import { useQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
 import { PageHeader } from '@/components/page-header';
 import { paths } from '@/config/paths';
+import { keysQueries } from '@/features/keys/api/keys.queries';
 import { RecentErrors } from '@/features/logs/components/recent-errors';
 import { useLiveTicks } from '@/features/stats/api/use-live-ticks';
-import { KeyHealth } from '@/features/stats/components/key-health';
+import { KeyHealth, type RestingKey } from '@/features/stats/components/key-health';
 import { LiveTiles } from '@/features/stats/components/live-tiles';
 import { LiveTrafficChart } from '@/features/stats/components/live-traffic-chart';
 
@@ -39,6 +42,22 @@ export function DashboardRoute() {
   const live = useLiveTicks();
   const navigate = useNavigate();
   const status = live.status;
+  const keys = useQuery(keysQueries.list());
+  // Keys waiting out a cooldown, quota or open breaker, soonest back first.
+  const resting = useMemo<RestingKey[]>(
+    () =>
+      (keys.data ?? [])
+        .filter((k) => ['cooling_down', 'quota_exhausted', 'circuit_open'].includes(k.state.status))
+        .sort((a, b) => (a.state.cooldownUntil ?? '').localeCompare(b.state.cooldownUntil ?? ''))
+        .map((k) => ({
+          id: k.id,
+          upstreamId: k.upstreamId,
+          label: k.name || k.maskedSecret,
+          status: k.state.status,
+          until: k.state.cooldownUntil,
+        })),
+    [keys.data],
+  );
   return (
     <>
       <PageHeader
@@ -66,7 +85,7 @@ export function DashboardRoute() {
           <LiveTrafficChart />
         </Grid>
         <Grid size={{ xs: 12, lg: 4 }}>
-          <KeyHealth status={status} />
+          <KeyHealth status={status} resting={resting} />
         </Grid>
         <Grid size={12}>
           <RecentErrors onOpenLogs={() => void navigate(paths.logs)} />

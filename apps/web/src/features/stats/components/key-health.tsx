@@ -1,6 +1,6 @@
 import type { KeyStatus, LiveStatus } from '@keypool/shared';
 import { Box, Card, CardContent, Chip, Skeleton, Stack, Tooltip, Typography } from '@mui/material';
-import { keyStatusLabel } from '@/components/key-status-chip';
+import { KeyStatusChip, keyStatusLabel } from '@/components/key-status-chip';
 import { STRATEGY_INFO } from '@/lib/strategy-labels';
 
 const GROUPS: Array<{
@@ -14,8 +14,23 @@ const GROUPS: Array<{
   { statuses: ['invalid'], label: 'Invalid', color: 'error' },
 ];
 
-/** Active / cooling / disabled / invalid keys per upstream, as a stacked bar and counts. */
-export function KeyHealth({ status }: { status: LiveStatus | undefined }) {
+/** A key that is resting right now; the page supplies these from the keys feature. */
+export interface RestingKey {
+  id: string;
+  upstreamId: string;
+  label: string;
+  status: KeyStatus;
+  until: string | null;
+}
+
+/** Active / cooling / disabled / invalid keys per upstream (stacked bar and counts), resting keys with countdowns. */
+export function KeyHealth({
+  status,
+  resting = [],
+}: {
+  status: LiveStatus | undefined;
+  resting?: RestingKey[];
+}) {
   return (
     <Card sx={{ height: '100%' }}>
       <CardContent>
@@ -85,6 +100,16 @@ export function KeyHealth({ status }: { status: LiveStatus | undefined }) {
                     );
                   })}
                 </Stack>
+                {resting
+                  .filter((k) => k.upstreamId === u.upstreamId)
+                  .map((k) => (
+                    <Stack key={k.id} direction="row" spacing={1} sx={{ mt: 1, alignItems: 'center' }}>
+                      <Typography variant="mono" sx={{ minWidth: 0 }} noWrap>
+                        {k.label}
+                      </Typography>
+                      <KeyStatusChip status={k.status} until={k.until} />
+                    </Stack>
+                  ))}
               </Box>
             ))}
           </Stack>
