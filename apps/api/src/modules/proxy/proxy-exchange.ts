@@ -1,7 +1,6 @@
 import type { AttemptRecord, OutcomeClass, TokenUsage } from '@keypool/shared';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
-import type { Dispatcher } from 'undici';
 import {
   NoKeyAvailableError,
   NoKeysConfiguredError,
@@ -36,6 +35,12 @@ import {
 import type { ProxyRoute } from './routing/resolve-route';
 import { UsageChunkFilter } from './streaming/usage-chunk-filter';
 import { AttemptDeadlines, type DeadlineKind } from './upstream/attempt-deadlines';
+import {
+  AttemptAbortedError,
+  CappedBodyReader,
+  type UpstreamBodySink,
+  type UpstreamCall,
+} from './upstream/upstream-call';
 
 type AttemptError = NonNullable<OutcomeInput['error']>;
 
@@ -46,6 +51,23 @@ interface FailedAttempt {
   status: number | null;
   headers: Record<string, string | string[] | undefined> | null;
   body: Buffer | null;
+}
+
+/** The attempt whose 2xx/3xx body is being relayed to the client. */
+interface Relay {
+  lease: KeyLease;
+  call: UpstreamCall;
+  sentAt: number;
+  isLast: boolean;
+  capture: HeadTailCapture;
+  filter: UsageChunkFilter | null;
+  decoder: StringDecoder | null;
+  /** Upstream headers, single-valued, for the balancer. */
+  flat: Record<string, string>;
+  sse: boolean;
+  logAll: boolean;
+  settled: boolean;
+  resolve: (failed: FailedAttempt | null) => void;
 }
 
 const KEEP_ALIVE = ': keep-alive\n\n';
@@ -63,11 +85,16 @@ class ClientGoneError extends Error {}
  * up to maxAttempts → relay → record one outcome. Nothing reaches the client before the upstream's status
  * and first body bytes are known, except SSE keep-alive comments while waiting for a key.
  */
-export class ProxyExchange {
+export class ProxyExchange implements UpstreamBodySink {
   private readonly started = Date.now();
   private readonly provider: ProviderConfig;
   private readonly abort = new AbortController();
-  private attemptAbort: AbortController | null = null;
+  /** The current attempt's upstream request, and why keypool cut it (if it did). */
+  private call: UpstreamCall | null = null;
+  private abortKind: DeadlineKind | 'client_cancel' | null = null;
+  private relaying: Relay | null = null;
+  /** Waiting for the client socket to drain (upstream paused). */
+  private awaitingDrain = false;
   private readonly attempts: AttemptRecord[] = [];
   private facts: BodyFacts = emptyFacts();
   private json: Record<string, unknown> | null = null;
@@ -97,7 +124,7 @@ export class ProxyExchange {
     this.provider = PROVIDERS[route.format];
     this.deadlines = new AttemptDeadlines((kind) => {
       this.deadlineHit = kind;
-      this.attemptAbort?.abort(kind);
+      this.abortAttempt(kind);
     });
     res.on('close', this.onClose);
   }
@@ -233,38 +260,48 @@ export class ProxyExchange {
       headers['content-type'] = 'application/json';
     }
     const { body, hideUsage } = this.upstreamBody(lease);
-    const attemptAbort = new AbortController();
-    this.attemptAbort = attemptAbort;
+    this.abortKind = null;
     this.deadlineHit = null;
     const overallMs = lease.upstream.timeoutMs ?? settings.requestTimeoutMs;
     this.deadlines.start(this.started + overallMs, settings.ttfbTimeoutMs, settings.idleTimeoutMs);
     const sentAt = Date.now();
 
-    let response: Dispatcher.ResponseData;
+    const call = this.deps.client.send({
+      origin: target.origin,
+      path: target.basePath + this.upstreamPath(lease) + this.route.query,
+      method: this.req.method ?? 'GET',
+      headers,
+      body,
+    });
+    this.call = call;
     try {
-      response = await this.deps.client.request({
-        origin: target.origin,
-        path: target.basePath + this.upstreamPath(lease) + this.route.query,
-        method: this.req.method ?? 'GET',
-        headers,
-        body,
-        signal: attemptAbort.signal,
-      });
+      await call.head;
     } catch (error) {
       return this.attemptFailed(lease, sentAt, this.errorKind(error), null, null, null, isLast);
     }
 
-    const status = response.statusCode;
+    const status = call.status;
     if (status >= 400) {
+      const reader = new CappedBodyReader(ERROR_BODY_LIMIT);
+      call.attach(reader);
       let errorBody: Buffer;
       try {
-        errorBody = await readCapped(response.body, ERROR_BODY_LIMIT);
+        errorBody = await reader.body;
       } catch (error) {
         return this.attemptFailed(lease, sentAt, this.errorKind(error), null, null, null, isLast);
       }
-      return this.attemptFailed(lease, sentAt, null, status, response.headers, errorBody, isLast);
+      return this.attemptFailed(lease, sentAt, null, status, call.headers, errorBody, isLast);
     }
-    return this.relay(lease, response, sentAt, hideUsage, isLast);
+    return this.relay(lease, call, sentAt, hideUsage, isLast);
+  }
+
+  /** Cuts the current attempt (deadline or client gone); the first reason wins. */
+  private abortAttempt(kind: DeadlineKind | 'client_cancel'): void {
+    if (!this.call || this.abortKind !== null) {
+      return;
+    }
+    this.abortKind = kind;
+    this.call.abort(new AttemptAbortedError(kind));
   }
 
   /** Classifies and releases a failed attempt; sends the failure to the client unless it is retryable. */
@@ -300,155 +337,193 @@ export class ProxyExchange {
     return null;
   }
 
-  /** Streams a 2xx/3xx upstream body to the client once its first bytes are in. */
+  /**
+   * Streams a 2xx/3xx upstream body to the client once its first bytes are in. The exchange itself is
+   * the body sink (`onUpstream*`), so a relayed request allocates one state object, not a set of closures.
+   */
   private relay(
     lease: KeyLease,
-    response: Dispatcher.ResponseData,
+    call: UpstreamCall,
     sentAt: number,
     hideUsage: boolean,
     isLast: boolean,
   ): Promise<FailedAttempt | null> {
-    const { res } = this;
-    const upstreamBody = response.body;
     const settings = this.deps.settings.current();
     const logAll = settings.bodyLogging === 'all';
-    const capture = new HeadTailCapture(
-      logAll ? Math.max(HEAD_BYTES, settings.bodyLogMaxBytes) : HEAD_BYTES,
-      TAIL_BYTES,
-    );
     const filter = hideUsage ? new UsageChunkFilter() : null;
-    const decoder = filter ? new StringDecoder('utf8') : null;
-    const flat = flattenHeaders(response.headers);
-    const sse = this.facts.stream && this.provider.streamIsSse(this.route.query);
-
     return new Promise<FailedAttempt | null>((resolve) => {
-      let settled = false;
-      const done = (value: FailedAttempt | null) => {
-        if (!settled) {
-          settled = true;
-          resolve(value);
-        }
+      this.relaying = {
+        lease,
+        call,
+        sentAt,
+        isLast,
+        capture: new HeadTailCapture(
+          logAll ? Math.max(HEAD_BYTES, settings.bodyLogMaxBytes) : HEAD_BYTES,
+          TAIL_BYTES,
+        ),
+        filter,
+        decoder: filter ? new StringDecoder('utf8') : null,
+        flat: flattenHeaders(call.headers),
+        sse: this.facts.stream && this.provider.streamIsSse(this.route.query),
+        logAll,
+        settled: false,
+        resolve,
       };
-      const resume = () => {
-        this.deadlines.suspendIdle(false);
-        upstreamBody.resume();
-      };
-      const commit = () => {
-        this.bodyStarted = true;
-        this.stopKeepAlive();
-        this.ttfbMs = Date.now() - this.started;
-        if (!res.headersSent) {
-          const out = clientResponseHeaders(response.headers, false);
-          Object.assign(out, this.baseHeaders, this.poolHeaders());
-          const length = response.headers['content-length'];
-          if (!filter && typeof length === 'string') {
-            out['content-length'] = length;
-          }
-          if (sse) {
-            out['cache-control'] = 'no-cache';
-            out['x-accel-buffering'] = 'no';
-          }
-          res.writeHead(response.statusCode, out);
-        }
-      };
-      const write = (chunk: Buffer | string) => {
-        if (chunk.length > 0 && !res.write(chunk)) {
-          upstreamBody.pause();
-          this.deadlines.suspendIdle(true);
-          res.once('drain', resume);
-        }
-      };
-
-      upstreamBody.on('data', (chunk: Buffer) => {
-        if (this.clientGone) {
-          return;
-        }
-        if (!this.bodyStarted) {
-          this.deadlines.firstByte();
-          commit();
-        } else {
-          this.deadlines.touch();
-        }
-        capture.push(chunk);
-        write(filter ? filter.push(decoder!.write(chunk)) : chunk);
-      });
-
-      upstreamBody.on('end', () => {
-        this.deadlines.stop();
-        if (!this.bodyStarted) {
-          commit();
-        }
-        if (filter) {
-          write(filter.push(decoder!.end()) + filter.flush());
-        }
-        const usage = this.meter(capture, filter);
-        const classification = this.deps.balancer.classify({
-          format: this.route.format,
-          status: response.statusCode,
-          headers: flat,
-          bodySnippet: null,
-          error: null,
-          path: this.route.rest,
-          now: Date.now(),
-        });
-        this.releaseAttempt(lease, classification, sentAt, flat, usage.totalTokens ?? 0, null);
-        if (logAll) {
-          this.responseLog = capture.headText();
-        }
-        res.end();
-        this.finish(response.statusCode, classification.class, null);
-        done(null);
-      });
-
-      upstreamBody.on('error', (error: Error) => {
-        const kind = this.errorKind(error);
-        if (!this.bodyStarted) {
-          // Nothing reached the client: the attempt may still move to another key.
-          try {
-            done(this.attemptFailed(lease, sentAt, kind, null, null, null, isLast));
-          } catch {
-            // attemptFailed throws only when the client is gone.
-            this.finishCancelled();
-            done(null);
-          }
-          return;
-        }
-        this.deadlines.stop();
-        const classification = this.deps.balancer.classify({
-          format: this.route.format,
-          status: null,
-          headers: flat,
-          bodySnippet: null,
-          error: kind === 'ttfb_timeout' ? 'timeout' : kind,
-          path: this.route.rest,
-          now: Date.now(),
-        });
-        const usage = this.meter(capture, filter);
-        this.releaseAttempt(lease, classification, sentAt, flat, usage.totalTokens ?? 0, kind);
-        if (kind === 'client_cancel' || this.clientGone) {
-          this.finishCancelled();
-          done(null);
-          return;
-        }
-        // Mid-stream failure: end with an error event in the provider's format, never a silent cut.
-        const message =
-          this.deadlineHit === 'idle_timeout'
-            ? `The upstream stalled for more than ${settings.idleTimeoutMs} ms mid-response.`
-            : this.deadlineHit === 'timeout'
-              ? 'The request exceeded its time limit mid-response.'
-              : `The upstream connection failed mid-response: ${error.message}`;
-        const status = this.deadlineHit ? 504 : 502;
-        if (sse || (this.route.format === 'gemini' && this.facts.stream)) {
-          res.end(dialectStreamError(this.route.format, { status, message, code: 'upstream_error' }, sse));
-        } else {
-          // A plain body cannot carry an error after it started: cut the connection so it is not taken as complete.
-          res.destroy();
-        }
-        this.finish(response.statusCode, classification.class, message);
-        done(null);
-      });
+      call.attach(this);
     });
   }
+
+  onUpstreamData(chunk: Buffer): void {
+    const r = this.relaying;
+    if (!r || this.clientGone) {
+      return;
+    }
+    if (!this.bodyStarted) {
+      this.deadlines.firstByte();
+      this.commitResponse(r);
+    } else {
+      this.deadlines.touch();
+    }
+    r.capture.push(chunk);
+    this.writeToClient(r.filter ? r.filter.push(r.decoder!.write(chunk)) : chunk);
+  }
+
+  onUpstreamEnd(): void {
+    const r = this.relaying;
+    if (!r) {
+      return;
+    }
+    const { res } = this;
+    this.deadlines.stop();
+    if (!this.bodyStarted) {
+      this.commitResponse(r);
+    }
+    const rest = r.filter ? r.filter.push(r.decoder!.end()) + r.filter.flush() : '';
+    const usage = this.meter(r.capture, r.filter);
+    const status = r.call.status;
+    const classification = this.deps.balancer.classify({
+      format: this.route.format,
+      status,
+      headers: r.flat,
+      bodySnippet: null,
+      error: null,
+      path: this.route.rest,
+      now: Date.now(),
+    });
+    this.releaseAttempt(r.lease, classification, r.sentAt, r.flat, usage.totalTokens ?? 0, null);
+    if (r.logAll) {
+      this.responseLog = r.capture.headText();
+    }
+    // The last bytes and the end in one call: one socket write when the stream ends in this tick.
+    if (rest.length > 0) {
+      res.end(rest);
+    } else {
+      res.end();
+    }
+    this.finish(status, classification.class, null);
+    this.settleRelay(r, null);
+  }
+
+  onUpstreamError(error: Error): void {
+    const r = this.relaying;
+    if (!r) {
+      return;
+    }
+    const { res } = this;
+    const kind = this.errorKind(error);
+    if (!this.bodyStarted) {
+      // Nothing reached the client: the attempt may still move to another key.
+      let failed: FailedAttempt | null;
+      try {
+        failed = this.attemptFailed(r.lease, r.sentAt, kind, null, null, null, r.isLast);
+      } catch {
+        // attemptFailed throws only when the client is gone.
+        this.finishCancelled();
+        failed = null;
+      }
+      this.settleRelay(r, failed);
+      return;
+    }
+    this.deadlines.stop();
+    const classification = this.deps.balancer.classify({
+      format: this.route.format,
+      status: null,
+      headers: r.flat,
+      bodySnippet: null,
+      error: kind === 'ttfb_timeout' ? 'timeout' : kind,
+      path: this.route.rest,
+      now: Date.now(),
+    });
+    const usage = this.meter(r.capture, r.filter);
+    this.releaseAttempt(r.lease, classification, r.sentAt, r.flat, usage.totalTokens ?? 0, kind);
+    if (kind === 'client_cancel' || this.clientGone) {
+      this.finishCancelled();
+      this.settleRelay(r, null);
+      return;
+    }
+    // Mid-stream failure: end with an error event in the provider's format, never a silent cut.
+    const message =
+      this.deadlineHit === 'idle_timeout'
+        ? `The upstream stalled for more than ${this.deps.settings.current().idleTimeoutMs} ms mid-response.`
+        : this.deadlineHit === 'timeout'
+          ? 'The request exceeded its time limit mid-response.'
+          : `The upstream connection failed mid-response: ${error.message}`;
+    const status = this.deadlineHit ? 504 : 502;
+    if (r.sse || (this.route.format === 'gemini' && this.facts.stream)) {
+      res.end(dialectStreamError(this.route.format, { status, message, code: 'upstream_error' }, r.sse));
+    } else {
+      // A plain body cannot carry an error after it started: cut the connection so it is not taken as complete.
+      res.destroy();
+    }
+    this.finish(r.call.status, classification.class, message);
+    this.settleRelay(r, null);
+  }
+
+  private settleRelay(r: Relay, failed: FailedAttempt | null): void {
+    if (!r.settled) {
+      r.settled = true;
+      r.resolve(failed);
+    }
+  }
+
+  /** Status and headers go out with the first body bytes (or the end of an empty body). */
+  private commitResponse(r: Relay): void {
+    const { res } = this;
+    this.bodyStarted = true;
+    this.stopKeepAlive();
+    this.ttfbMs = Date.now() - this.started;
+    if (res.headersSent) {
+      return;
+    }
+    const upstream = r.call.headers;
+    const out = clientResponseHeaders(upstream, false);
+    Object.assign(out, this.baseHeaders, this.poolHeaders());
+    const length = upstream['content-length'];
+    if (!r.filter && typeof length === 'string') {
+      out['content-length'] = length;
+    }
+    if (r.sse) {
+      out['cache-control'] = 'no-cache';
+      out['x-accel-buffering'] = 'no';
+    }
+    res.writeHead(r.call.status, out);
+  }
+
+  /** Writes to the client; when its socket is full, pauses the upstream until it drains. */
+  private writeToClient(chunk: Buffer | string): void {
+    if (chunk.length > 0 && !this.res.write(chunk) && !this.awaitingDrain) {
+      this.awaitingDrain = true;
+      this.relaying?.call.pause();
+      this.deadlines.suspendIdle(true);
+      this.res.once('drain', this.onDrain);
+    }
+  }
+
+  private readonly onDrain = (): void => {
+    this.awaitingDrain = false;
+    this.deadlines.suspendIdle(false);
+    this.relaying?.call.resume();
+  };
 
   private meter(capture: HeadTailCapture, filter: UsageChunkFilter | null): TokenUsage {
     let usage: TokenUsage | null = null;
@@ -711,11 +786,11 @@ export class ProxyExchange {
     }
     this.clientGone = true;
     this.abort.abort();
-    this.attemptAbort?.abort('client_cancel');
+    this.abortAttempt('client_cancel');
   };
 
   private errorKind(error: unknown): AttemptError {
-    const reason = this.attemptAbort?.signal.reason as unknown;
+    const reason = this.abortKind;
     if (this.clientGone || reason === 'client_cancel') {
       return 'client_cancel';
     }
@@ -752,8 +827,16 @@ export class ProxyExchange {
     this.finished = true;
     const settings = this.deps.settings.current();
     const lease = this.lease;
+    const usage = this.usage;
+    const logBodies = settings.bodyLogging === 'all' || (settings.bodyLogging === 'errors' && status >= 400);
+    // Every field spelled out (no spread of the usage object): one object shape for every request, built
+    // without V8's slow path for spread-then-extend literals, which showed up in the profile.
     const record: RequestOutcome = {
-      ...this.usage,
+      promptTokens: usage.promptTokens,
+      completionTokens: usage.completionTokens,
+      totalTokens: usage.totalTokens,
+      cachedTokens: usage.cachedTokens,
+      reasoningTokens: usage.reasoningTokens,
       startedAt: this.started,
       requestId: this.requestId,
       clientKeyId: this.clientKeyId,
@@ -772,16 +855,15 @@ export class ProxyExchange {
       ttfbMs: this.ttfbMs,
       error,
       clientIp: this.clientIp,
+      requestBody:
+        logBodies && this.body
+          ? loggableBody(this.body, this.req.headers['content-type'], settings.bodyLogMaxBytes)
+          : null,
+      responseBody:
+        logBodies && this.responseLog
+          ? this.redact(this.responseLog.slice(0, settings.bodyLogMaxBytes))
+          : null,
     };
-    const logBodies = settings.bodyLogging === 'all' || (settings.bodyLogging === 'errors' && status >= 400);
-    if (logBodies) {
-      record.requestBody = this.body
-        ? loggableBody(this.body, this.req.headers['content-type'], settings.bodyLogMaxBytes)
-        : null;
-      record.responseBody = this.responseLog
-        ? this.redact(this.responseLog.slice(0, settings.bodyLogMaxBytes))
-        : null;
-    }
     this.deps.logWriter.record(record);
   }
 }
@@ -800,18 +882,4 @@ function loggableBody(body: Buffer, contentType: string | undefined, max: number
     return `[${contentType.split(';')[0]} body, ${body.length} bytes]`;
   }
   return body.subarray(0, max).toString('utf8');
-}
-
-/** Reads an (error) body up to `limit` bytes and drops the rest. */
-async function readCapped(body: Dispatcher.ResponseData['body'], limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const buf = chunk as Buffer;
-    if (size < limit) {
-      chunks.push(buf.subarray(0, limit - size));
-      size += Math.min(buf.length, limit - size);
-    }
-  }
-  return Buffer.concat(chunks);
 }

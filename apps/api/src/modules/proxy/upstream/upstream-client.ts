@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { Agent, type Dispatcher } from 'undici';
+import { UpstreamCall } from './upstream-call';
 
 export interface UpstreamTarget {
   origin: string;
@@ -34,6 +35,13 @@ export class UpstreamClient implements OnModuleDestroy {
 
   request(options: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData> {
     return this.agent.request(options);
+  }
+
+  /** The proxy's hot path: a dispatch handler instead of `request()` (see `UpstreamCall`). */
+  send(options: Dispatcher.DispatchOptions): UpstreamCall {
+    const call = new UpstreamCall();
+    this.agent.dispatch(options, call);
+    return call;
   }
 
   async onModuleDestroy(): Promise<void> {
