@@ -4,6 +4,7 @@ import { MemoryKeyStateStore } from '../balancer/key-state/memory-key-state.stor
 import type { Reservation } from '../balancer/key-state/key-state.store';
 import { RedisConnection } from './redis-connection.service';
 import { RedisKeyStateStore } from './redis-key-state.store';
+import { RedisThrottlerStorage } from './redis-throttler.storage';
 import {
   REDIS_SKIP_NOTE,
   TEST_REDIS_URL,
@@ -171,6 +172,20 @@ describe(`${RedisKeyStateStore.name} without a reachable Redis`, () => {
     });
     await store.extendCooldown('k', null, { until: now + 1000, kind: 'rate_limited', explicit: true });
     expect(store.view('k', now).cooldown?.until).toBe(now + 1000);
+    conn.onModuleDestroy();
+  });
+});
+
+describe(`${RedisThrottlerStorage.name} without a reachable Redis`, () => {
+  it('should keep throttling with local counts', async () => {
+    const conn = openTestConnection('kp-spec-dead:', 'redis://127.0.0.1:1');
+    const storage = new RedisThrottlerStorage(conn);
+    const records = [];
+    for (let i = 0; i < 3; i++) {
+      records.push(await storage.increment('ip', 60_000, 2, 60_000, 'login'));
+    }
+    expect(records.map((r) => r.isBlocked)).toEqual([false, false, true]);
+    storage.onApplicationShutdown();
     conn.onModuleDestroy();
   });
 });
