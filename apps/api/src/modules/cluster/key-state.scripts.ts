@@ -66,8 +66,11 @@ if ARGV[6] == '1' then
     return {0, 'probe_taken', -1}
   end
 end
-redis.call('ZADD', KEYS[4], now, ARGV[7])
-redis.call('PEXPIRE', KEYS[4], 61000)
+-- Only keys with an rpm limit keep a request log: unlimited keys would pay for a window nobody reads.
+if rpm >= 0 then
+  redis.call('ZADD', KEYS[4], now, ARGV[7])
+  redis.call('PEXPIRE', KEYS[4], 61000)
+end
 redis.call('HINCRBY', KEYS[6], 'count', 1)
 redis.call('PEXPIRE', KEYS[6], 172800000)
 return {1}
