@@ -251,6 +251,8 @@ async function main() {
           domContentLoadedMs: Math.round(nav.domContentLoadedEventEnd),
           loadMs: Math.round(nav.loadEventEnd),
           firstContentfulPaintMs: paint ? Math.round(paint.startTime) : null,
+          // Upper bound for the paint when the browser reported none: the form was visible by now.
+          formVisibleByMs: Math.round(performance.now()),
           transferredKb: Math.round(
             resources.reduce((sum, r) => sum + (r.transferSize || 0), nav.transferSize || 0) / 1024,
           ),
@@ -261,7 +263,7 @@ async function main() {
     await coldContext.close();
   }
   // The page counts as loaded when both the load event fired and the login form was painted.
-  const firstPageMs = (l) => Math.max(l.loadMs, l.firstContentfulPaintMs ?? 0);
+  const firstPageMs = (l) => Math.max(l.loadMs, l.firstContentfulPaintMs ?? l.formVisibleByMs);
   const median = [...loads].sort((a, b) => firstPageMs(a) - firstPageMs(b))[1];
   log(`cold first load (3 runs): ${loads.map((l) => JSON.stringify(l)).join(' ')}`);
   log(
@@ -456,6 +458,21 @@ async function main() {
 
   // 11. Screenshots of every page in both themes and widths.
   step = 'screenshots';
+  // One key resting for two minutes, so the pictures show a cooldown countdown.
+  mock.setBehavior(SECRETS[2], { mode: 'rate_limit', retryAfterSeconds: 120 });
+  const seenBefore = mock.requests(SECRETS[2]).length;
+  for (
+    let i = 0;
+    i < 6 &&
+    !mock
+      .requests(SECRETS[2])
+      .slice(seenBefore)
+      .some((r) => r.status === 429);
+    i++
+  ) {
+    await chat(keypool.url, 1);
+  }
+  mock.setBehavior(SECRETS[2], null);
   const shots = await screenshots(browser, keypool.url, token);
   log(`${shots} screenshots in ${shotsDir}`);
 

@@ -80,7 +80,7 @@ export function DashboardRoute() {
       )}
       {status && status.upstreams.length === 0 && <GettingStarted />}
       <LiveTiles live={live} />
-      <Grid container spacing={2} sx={{ mt: 0 }}>
+      <Grid container spacing={2} sx={{ mt: 2 }}>
         <Grid size={{ xs: 12, lg: 8 }}>
           <LiveTrafficChart />
         </Grid>
