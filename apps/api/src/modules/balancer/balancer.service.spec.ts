@@ -37,6 +37,7 @@ function setup(settings: Partial<Settings> = {}, keyCount = 3) {
 function aRequest(balancer: BalancerService) {
   const signal = new AbortController().signal;
   const tried = new Set<string>();
+  let previousOutcome: OutcomeClass | null = null;
   return {
     async acquire(): Promise<KeyLease> {
       const req: AcquireRequest = {
@@ -46,10 +47,18 @@ function aRequest(balancer: BalancerService) {
         affinity: null,
         signal,
         isRetry: tried.size > 0,
+        previousOutcome,
       };
       const lease = await balancer.acquire(req);
       tried.add(lease.key.id);
-      return lease;
+      // The proxy tells the balancer how the previous attempt ended; so does this helper.
+      return {
+        ...lease,
+        release: (result) => {
+          previousOutcome = result.classification.class;
+          lease.release(result);
+        },
+      };
     },
   };
 }

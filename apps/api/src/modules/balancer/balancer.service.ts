@@ -64,8 +64,6 @@ interface Shortage {
 }
 
 interface LeaseContext {
-  /** Identifies the request across its attempts. */
-  signal: AbortSignal;
   key: CatalogKey;
   entry: RouteEntry;
   probe: boolean;
@@ -85,8 +83,6 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
   private readonly knownEnabled = new Map<string, boolean>();
   /** Keys whose invalidation was handed to the catalog; cleared when the key is enabled again or removed. */
   private readonly invalidating = new Set<string>();
-  /** Outcome of each request's latest attempt, keyed by the request's abort signal (one per request). */
-  private readonly lastOutcome = new WeakMap<AbortSignal, OutcomeClass>();
   private unsubscribe: (() => void) | null = null;
   private routes = new Map<string, CachedRoute>();
   private routesOf: PoolSnapshot | null = null;
@@ -114,7 +110,7 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
   async acquire(req: AcquireRequest): Promise<KeyLease> {
     const settings = this.settings.current();
     let retrySlot = false;
-    if (req.isRetry && this.retryNeedsBudget(req.signal)) {
+    if (req.isRetry && this.retryNeedsBudget(req.previousOutcome)) {
       const limit = Math.max(
         settings.retryBudgetMin,
         Math.floor(settings.retryBudgetRatio * this.store.totalInFlight()),
@@ -186,8 +182,7 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
    * faults (5xx, network, timeouts). Moving off a key that is rate-limited, out of quota or invalid is
    * the pool doing its job: it goes to a different key and is bounded by maxAttempts and blast radius.
    */
-  private retryNeedsBudget(signal: AbortSignal): boolean {
-    const previous = this.lastOutcome.get(signal);
+  private retryNeedsBudget(previous: OutcomeClass | null): boolean {
     return !(
       previous === OutcomeClass.RateLimited ||
       previous === OutcomeClass.QuotaExhausted ||
@@ -395,7 +390,6 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
       this.background(this.store.setAffinity(req.affinity, choice.key.id));
     }
     const ctx: LeaseContext = {
-      signal: req.signal,
       key: choice.key,
       entry: choice.entry,
       probe: choice.probe,
@@ -426,7 +420,6 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
     const settings = this.settings.current();
     const now = this.now();
     const c = result.classification;
-    this.lastOutcome.set(ctx.signal, c.class);
     const budget = readHeaderBudget(result.headers, now);
     if (budget) {
       this.background(this.store.setBudget(key.id, budget));

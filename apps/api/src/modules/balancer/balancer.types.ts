@@ -16,12 +16,17 @@ export interface AcquireRequest {
   excludeKeyIds: ReadonlySet<string>;
   /** Affinity value (header or body `user`) when the setting enables affinity. */
   affinity: string | null;
-  /** Aborted when the client goes away: stop waiting. */
-  signal: AbortSignal;
+  /**
+   * Aborted when the client goes away: stop waiting. Read only when no key is free right away, so a
+   * caller may create it lazily behind a getter (most requests never need one).
+   */
+  readonly signal: AbortSignal;
   /** Called once if the request has to wait for a key (streaming clients then get keep-alives). */
   onWait?: () => void;
-  /** True for the 2nd+ attempt: consumes retry budget. */
+  /** True for the 2nd+ attempt: consumes retry budget (see `previousOutcome`). */
   isRetry: boolean;
+  /** Class of this request's previous attempt (null on the first): decides whether a retry spends budget. */
+  previousOutcome: OutcomeClass | null;
 }
 
 /** A key handed out for exactly one upstream attempt. `release` must be called exactly once. */

@@ -5,6 +5,7 @@ import {
   NoKeyAvailableError,
   NoKeysConfiguredError,
   UnknownModelError,
+  type AcquireRequest,
   type ClassifiedOutcome,
   type KeyLease,
   type OutcomeInput,
@@ -88,7 +89,8 @@ class ClientGoneError extends Error {}
 export class ProxyExchange implements UpstreamBodySink {
   private readonly started = Date.now();
   private readonly provider: ProviderConfig;
-  private readonly abort = new AbortController();
+  /** Aborted when the client goes away; created only if the balancer has to wait for a key. */
+  private cancel: AbortController | null = null;
   /** The current attempt's upstream request, and why keypool cut it (if it did). */
   private call: UpstreamCall | null = null;
   private abortKind: DeadlineKind | 'client_cancel' | null = null;
@@ -210,19 +212,27 @@ export class ProxyExchange implements UpstreamBodySink {
     const affinity = settings.affinityEnabled
       ? (headerValue(this.req.headers[settings.affinityHeader.toLowerCase()]) ?? this.facts.user)
       : null;
+    const cancelSignal = this.cancelSignal;
+    // One request object for all attempts; only the retry fields change between them.
+    const request: AcquireRequest = {
+      model: this.facts.model,
+      format: this.route.format,
+      excludeKeyIds: excluded,
+      affinity,
+      get signal() {
+        return cancelSignal();
+      },
+      onWait: this.onWait,
+      isRetry: false,
+      previousOutcome: null,
+    };
     let last: FailedAttempt | null = null;
     for (let n = 1; n <= maxAttempts; n++) {
       let lease: KeyLease;
+      request.isRetry = n > 1;
+      request.previousOutcome = last?.classification.class ?? null;
       try {
-        lease = await this.deps.balancer.acquire({
-          model: this.facts.model,
-          format: this.route.format,
-          excludeKeyIds: excluded,
-          affinity,
-          signal: this.abort.signal,
-          onWait: this.onWait,
-          isRetry: n > 1,
-        });
+        lease = await this.deps.balancer.acquire(request);
       } catch (error) {
         if (this.clientGone) {
           throw new ClientGoneError();
@@ -773,6 +783,16 @@ export class ProxyExchange implements UpstreamBodySink {
     this.keepAliveTimer.unref();
   };
 
+  private readonly cancelSignal = (): AbortSignal => {
+    if (!this.cancel) {
+      this.cancel = new AbortController();
+      if (this.clientGone) {
+        this.cancel.abort();
+      }
+    }
+    return this.cancel.signal;
+  };
+
   private stopKeepAlive(): void {
     if (this.keepAliveTimer) {
       clearInterval(this.keepAliveTimer);
@@ -785,7 +805,7 @@ export class ProxyExchange implements UpstreamBodySink {
       return;
     }
     this.clientGone = true;
-    this.abort.abort();
+    this.cancel?.abort();
     this.abortAttempt('client_cancel');
   };
 
