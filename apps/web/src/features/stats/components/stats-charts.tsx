@@ -3,7 +3,7 @@ import { BarChart } from '@mui/x-charts/BarChart';
 import { LineChart } from '@mui/x-charts/LineChart';
 import { PieChart } from '@mui/x-charts/PieChart';
 import { chartPalette } from '@/theme/primitives';
-import { formatCompact } from '@/lib/format';
+import { formatCompact, formatMs } from '@/lib/format';
 import { toSeries, totalsByGroup } from '../api/series';
 
 const HEIGHT = 260;
@@ -42,7 +42,7 @@ export function LatencyChart({ data }: { data: TimeseriesResponse }) {
     <LineChart
       height={HEIGHT}
       xAxis={[{ data: s.time, scaleType: 'time', valueFormatter: timeFormatter(data.bucket) }]}
-      yAxis={[{ valueFormatter: (v: number) => `${formatCompact(v)} ms`, width: 64 }]}
+      yAxis={[{ valueFormatter: (v: number) => formatMs(v), width: 64 }]}
       series={[
         { data: s.p50, label: 'p50', showMark, connectNulls: true, color: chartPalette[1] },
         { data: s.p95, label: 'p95', showMark, connectNulls: true, color: chartPalette[2] },
