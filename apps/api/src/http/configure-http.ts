@@ -2,7 +2,7 @@ import fastifyStatic from '@fastify/static';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { GlobalExceptionFilter } from '../common/errors/global-exception.filter';
 import { createValidationPipe } from '../common/validation/validation-pipe';
 import type { AppConfig } from '../config/app-config';
@@ -23,9 +23,26 @@ export async function configureHttp(app: NestFastifyApplication, config: AppConf
 
   const root = spaRoot();
   if (existsSync(join(root, 'index.html'))) {
-    await fastify.register(fastifyStatic, { root, prefix: '/ui/', wildcard: false, index: ['index.html'] });
+    await fastify.register(fastifyStatic, {
+      root,
+      prefix: '/ui/',
+      wildcard: false,
+      index: ['index.html'],
+      // The build writes .br/.gz next to every asset; send those to browsers that accept them.
+      preCompressed: true,
+      cacheControl: false,
+      setHeaders: (res, path) => {
+        // Asset names carry a content hash, so they never change; the shell must always be revalidated.
+        res.header(
+          'cache-control',
+          path.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
+      },
+    });
     // Client-side routes (/ui/keys, ...) all load the SPA shell.
-    fastify.get('/ui/*', (_req, reply) => reply.type('text/html').sendFile('index.html', root));
+    fastify.get('/ui/*', (_req, reply) =>
+      reply.header('cache-control', 'no-cache').type('text/html').sendFile('index.html', root),
+    );
     fastify.get('/ui', (_req, reply) => reply.redirect('/ui/'));
   } else {
     fastify.get('/ui*', (_req, reply) =>
