@@ -63,6 +63,12 @@ describe('admin authentication', () => {
     expect(doc.components.securitySchemes).toHaveProperty('admin');
     const listKeys = doc.paths['/api/keys']?.get as { security?: unknown[] };
     expect(listKeys.security).toEqual([{ admin: [] }]);
+    // The proxy routes live outside Nest's router but are documented with the client-key scheme.
+    expect(doc.components.securitySchemes).toHaveProperty('client');
+    const chat = doc.paths['/v1/chat/completions']?.post as { security?: unknown[] };
+    expect(chat.security).toEqual([{ client: [] }]);
+    expect(doc.paths).toHaveProperty(['/v1/messages']);
+    expect(doc.paths).toHaveProperty(['/v1beta/models/{model}:generateContent']);
   });
 });
 

@@ -7,6 +7,7 @@ import { GlobalExceptionFilter } from '../common/errors/global-exception.filter'
 import { createValidationPipe } from '../common/validation/validation-pipe';
 import type { AppConfig } from '../config/app-config';
 import { configureProxyHttp } from '../modules/proxy/proxy-http';
+import { addProxyPaths } from './proxy-openapi';
 
 /** Where the built SPA lives: apps/web/dist next to this app. */
 export function spaRoot(): string {
@@ -58,8 +59,17 @@ export async function configureHttp(app: NestFastifyApplication, config: AppConf
       .setDescription('Admin API (/api, JWT) and OpenAI-compatible proxy (/v1, master or client key)')
       .setVersion(config.version)
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'admin')
-      .addBearerAuth({ type: 'http', scheme: 'bearer' }, 'client')
+      .addBearerAuth(
+        {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'API key',
+          description: 'MASTER_API_KEY or a client key; x-api-key, x-goog-api-key and ?key= work too',
+        },
+        'client',
+      )
       .build(),
   );
+  addProxyPaths(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }
