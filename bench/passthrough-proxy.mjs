@@ -1,5 +1,6 @@
-// The benchmark's floor: the least a Node proxy can do. One undici pool to the upstream, request and
-// response bodies piped through, key header swapped, nothing else (no balancing, no logging, no parsing).
+// The benchmark's floor: the least a Node proxy can do. One undici pool to the upstream (the same options
+// as keypool's Agent: unlimited connections, pipelining 1, 30 s keep-alive, no undici timeouts), request
+// and response bodies piped through, key header swapped, nothing else (no balancing, logging, parsing).
 import { createRequire } from 'node:module';
 import { createServer } from 'node:http';
 
@@ -25,7 +26,13 @@ const server = createServer((req, res) => {
         body: chunks.length ? Buffer.concat(chunks) : undefined,
       })
       .then(({ statusCode, headers, body }) => {
-        res.writeHead(statusCode, { 'content-type': headers['content-type'] ?? 'application/json' });
+        // Content-length is passed on when the upstream sent one (as keypool does), so a plain body is
+        // not re-chunked: chunked encoding would cost the floor an extra socket write per response.
+        const out = { 'content-type': headers['content-type'] ?? 'application/json' };
+        if (headers['content-length'] !== undefined) {
+          out['content-length'] = headers['content-length'];
+        }
+        res.writeHead(statusCode, out);
         body.on('data', (c) => {
           if (!res.write(c)) {
             body.pause();

@@ -2,7 +2,7 @@
 // undici pass-through proxy, for non-stream and streamed chat completions.
 //
 // Env: BENCH_DURATION_S (default 10) per run, BENCH_CONCURRENCY (64), BENCH_KEYS (10),
-//      BENCH_SOAK_S (0 = no soak; 300 for the 5-minute RSS soak).
+//      BENCH_SOAK_S (0 = no soak; 300 for the 5-minute RSS soak), BENCH_SOAK_WARMUP_S (60).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -15,6 +15,7 @@ const DURATION_MS = Number(process.env.BENCH_DURATION_S ?? 10) * 1000;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const KEYS = Number(process.env.BENCH_KEYS ?? 10);
 const SOAK_MS = Number(process.env.BENCH_SOAK_S ?? 0) * 1000;
+const SOAK_WARMUP_MS = Number(process.env.BENCH_SOAK_WARMUP_S ?? 60) * 1000;
 // Targets take turns in short rounds, so a burst of other load on a shared machine hits all of them alike.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const MASTER_KEY = 'bench-master-key';
@@ -102,7 +103,7 @@ async function main() {
 
     // Added latency at half of keypool's peak non-stream throughput: same open-loop rate, direct vs keypool.
     // Let keypool's log writer drain what the saturation runs buffered, so this run measures latency alone.
-    await sleep(5_000);
+    results.logDrain = await waitForLogDrain(keypool.url);
     const halfRps = Math.max(1, Math.round(results.runs['keypool non-stream'].rps / 2));
     for (const name of ['direct', 'keypool']) {
       process.stderr.write(`bench: ${name} at ${halfRps} req/s (half of keypool's peak)\n`);
@@ -185,32 +186,82 @@ async function configureKeypool(url, upstreamBaseUrl) {
 }
 
 async function soak(keypool, target) {
+  // Warm up first at the soak's own load (heap sizing, JIT, the log writer's buffer reaching its steady
+  // size after the saturation runs), so the comparison is between two minutes of steady state.
+  process.stderr.write(`bench: soak warm-up ${SOAK_WARMUP_MS / 1000} s (not sampled)\n`);
+  await alternatingLoad(target, SOAK_WARMUP_MS);
   process.stderr.write(`bench: soak ${SOAK_MS / 1000} s (alternating non-stream / stream)\n`);
   const samples = [];
-  const sampler = setInterval(
-    () => samples.push({ t: Date.now(), rss: rssOf(keypool.child.pid).rss }),
-    5_000,
-  );
-  const end = Date.now() + SOAK_MS;
+  const sample = () => samples.push({ t: Date.now(), rss: rssOf(keypool.child.pid).rss });
+  sample();
+  const sampler = setInterval(sample, 5_000);
+  const requests = await alternatingLoad(target, SOAK_MS);
+  clearInterval(sampler);
+  sample();
+  // Flat = the last minute's mean RSS within ±10% of the first minute's.
+  const start = samples[0].t;
+  const end = samples.at(-1).t;
+  const first = samples.filter((s) => s.t <= start + 60_000);
+  const last = samples.filter((s) => s.t >= end - 60_000);
+  const mean = (xs) => xs.reduce((a, s) => a + s.rss, 0) / Math.max(1, xs.length);
+  const drift = mean(last) / mean(first) - 1;
+  return {
+    warmupS: SOAK_WARMUP_MS / 1000,
+    requests,
+    samples: samples.map((s) => ({
+      s: Math.round((s.t - start) / 1000),
+      rssMiB: +(s.rss / 1048576).toFixed(1),
+    })),
+    earlyMeanRss: mean(first),
+    lastMinuteMeanRss: mean(last),
+    drift,
+  };
+}
+
+/** Closed-loop load for `ms`, switching between non-stream and stream every 30 s; returns requests served. */
+async function alternatingLoad(target, ms) {
+  const end = Date.now() + ms;
   let round = 0;
-  while (Date.now() < end) {
-    await closedLoop({
+  let requests = 0;
+  while (Date.now() < end - 500) {
+    const run = await closedLoop({
       url: target.url,
       path: '/v1/chat/completions',
       body: round++ % 2 ? streamBody : chatBody,
       headers: target.headers,
       concurrency: CONCURRENCY,
-      durationMs: Math.min(30_000, Math.max(1_000, end - Date.now())),
+      durationMs: Math.min(30_000, end - Date.now()),
       warmupMs: 0,
     });
+    requests += run.requests;
   }
-  clearInterval(sampler);
-  // Flat = the last minute's mean within ±10% of the mean of the minute after warm-up.
-  const first = samples.filter((s) => s.t < samples[0].t + 90_000 && s.t >= samples[0].t + 30_000);
-  const last = samples.filter((s) => s.t > samples.at(-1).t - 60_000);
-  const mean = (xs) => xs.reduce((a, s) => a + s.rss, 0) / Math.max(1, xs.length);
-  const drift = mean(last) / mean(first) - 1;
-  return { samples: samples.length, earlyMeanRss: mean(first), lastMinuteMeanRss: mean(last), drift };
+  return requests;
+}
+
+/**
+ * Waits until keypool's request-log buffer is empty (its `keypool_log_buffer_rows` gauge), at most 60 s.
+ * Returns the backlog found and how long it took to write.
+ */
+async function waitForLogDrain(url) {
+  const buffered = async () => {
+    const response = await fetch(`${url}/metrics`);
+    const text = await response.text();
+    const match = /^keypool_log_buffer_rows (\d+)/m.exec(text);
+    return match ? Number(match[1]) : null;
+  };
+  const started = Date.now();
+  const backlog = await buffered();
+  if (backlog === null) {
+    await sleep(5_000); // no gauge (metrics off): a fixed pause
+    return { backlogRows: null, drainMs: null };
+  }
+  let rows = backlog;
+  while (rows > 0 && Date.now() - started < 60_000) {
+    await sleep(250);
+    rows = (await buffered()) ?? 0;
+  }
+  await sleep(1_000);
+  return { backlogRows: backlog, drainMs: Date.now() - started };
 }
 
 function summariseRss(samples) {
@@ -257,6 +308,11 @@ function print(results) {
     `p50 added latency at 50% load:      ${fmt(results.addedLatencyP50AtHalfLoadMs, 2)} ms (target ≤ 1)`,
   );
   console.log(`keypool peak RSS:                   ${fmt(results.keypoolPeakRssBytes / 1048576, 0)} MiB`);
+  if (results.logDrain?.backlogRows !== null && results.logDrain?.backlogRows !== undefined) {
+    console.log(
+      `request-log backlog after the saturation runs: ${results.logDrain.backlogRows} rows, written in ${fmt(results.logDrain.drainMs / 1000, 1)} s`,
+    );
+  }
   if (results.soak) {
     const s = results.soak;
     console.log(
