@@ -13,8 +13,9 @@ declare module '@tanstack/react-query' {
   }
 }
 
+/** A 401 that ends the session; a wrong password re-typed while signed in (INVALID_CREDENTIALS) does not. */
 function isUnauthorized(error: unknown): boolean {
-  return error instanceof ApiError && error.status === 401;
+  return error instanceof ApiError && error.status === 401 && error.code !== 'INVALID_CREDENTIALS';
 }
 
 /** Clear the token on any 401: `RequireAuth` then sends the admin to the login page. */

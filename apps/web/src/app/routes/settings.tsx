@@ -1,7 +1,8 @@
-import { Grid, Skeleton, Stack } from '@mui/material';
+import { Box, Grid, Skeleton, Stack } from '@mui/material';
 import { useQuery } from '@tanstack/react-query';
 import { ErrorState } from '@/components/error-state';
 import { PageHeader } from '@/components/page-header';
+import { ChangePasswordCard } from '@/features/auth/components/change-password-card';
 import { settingsQueries } from '@/features/settings/api/settings.queries';
 import { ProxyUsage } from '@/features/settings/components/proxy-usage';
 import { SettingsForm } from '@/features/settings/components/settings-form';
@@ -30,6 +31,9 @@ export function SettingsRoute() {
           ) : (
             <SettingsForm settings={settings.data} />
           )}
+          <Box sx={{ mt: 2 }}>
+            <ChangePasswordCard />
+          </Box>
         </Grid>
         <Grid size={{ xs: 12, xl: 4 }}>
           <ProxyUsage origin={window.location.origin} />
