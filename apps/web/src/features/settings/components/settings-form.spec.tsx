@@ -66,4 +66,26 @@ describe(SettingsForm.name, () => {
     await user.click(within(dialog).getByRole('button', { name: 'Reset' }));
     await waitFor(() => expect(resets).toBe(1));
   });
+
+  it('should float a summary of unsaved changes only while there are some', async () => {
+    const { user } = renderWithProviders(<SettingsForm settings={buildSettings()} />);
+    const bar = screen.getByRole('region', { name: 'Save settings' });
+    expect(bar).not.toHaveStyle({ position: 'sticky' });
+    expect(within(bar).getByRole('button', { name: 'Save changes' })).toBeDisabled();
+
+    await user.click(screen.getByRole('combobox', { name: 'Strategy' }));
+    await user.click(screen.getByRole('option', { name: 'Weighted' }));
+    const maxAttempts = screen.getByLabelText('Max attempts');
+    await user.clear(maxAttempts);
+    await user.type(maxAttempts, '5');
+    expect(bar).toHaveStyle({ position: 'sticky' });
+    expect(within(bar).getByText('2 unsaved changes')).toBeInTheDocument();
+    expect(within(bar).getByText('Strategy, Max attempts')).toBeInTheDocument();
+    expect(within(bar).getByRole('button', { name: 'Save changes' })).toBeEnabled();
+
+    await user.click(within(bar).getByRole('button', { name: 'Discard' }));
+    expect(bar).not.toHaveStyle({ position: 'sticky' });
+    expect(screen.getByRole('combobox', { name: 'Strategy' })).toHaveTextContent('Round robin');
+    expect(within(bar).getByRole('button', { name: 'Reset to defaults' })).toBeInTheDocument();
+  });
 });

@@ -104,11 +104,87 @@ function changedFields(
   );
 }
 
+/** How many labels the unsaved-changes summary names before it says "and N more". */
+const SUMMARY_LABELS = 3;
+
+function unsavedSummary(labels: string[]): string {
+  const named = labels.slice(0, SUMMARY_LABELS).join(', ');
+  const more = labels.length - SUMMARY_LABELS;
+  return more > 0 ? `${named} and ${more} more` : named;
+}
+
+interface SaveBarProps {
+  /** Labels of the fields that differ from the saved settings. */
+  unsaved: string[];
+  saving: boolean;
+  onDiscard: () => void;
+  onReset: () => void;
+}
+
+/**
+ * The form's actions. With unsaved changes they float at the bottom of the viewport with a summary,
+ * so Save is in reach anywhere on the page; otherwise they sit quietly at the end of the form.
+ */
+function SaveBar({ unsaved, saving, onDiscard, onReset }: SaveBarProps) {
+  const dirty = unsaved.length > 0;
+  return (
+    <Paper
+      elevation={dirty ? 8 : 0}
+      role="region"
+      aria-label="Save settings"
+      sx={{
+        mt: 2,
+        p: dirty ? 1.5 : 0,
+        display: 'flex',
+        gap: 1,
+        alignItems: 'center',
+        flexWrap: 'wrap',
+        bgcolor: dirty ? 'background.paper' : 'transparent',
+        border: dirty ? 1 : 0,
+        borderColor: 'primary.main',
+        ...(dirty && { position: 'sticky', bottom: (t) => t.spacing(1.5), zIndex: 'appBar' }),
+      }}
+    >
+      <Box sx={{ flex: '1 1 220px', minWidth: 0 }} aria-live="polite">
+        {dirty ? (
+          <>
+            <Typography variant="subtitle2" component="p">
+              {unsaved.length === 1 ? '1 unsaved change' : `${unsaved.length} unsaved changes`}
+            </Typography>
+            <Typography variant="caption" color="text.secondary" component="p" noWrap>
+              {unsavedSummary(unsaved)}
+            </Typography>
+          </>
+        ) : (
+          <Button startIcon={<RestartAltIcon />} color="inherit" onClick={onReset}>
+            Reset to defaults
+          </Button>
+        )}
+      </Box>
+      {dirty && (
+        <Button color="inherit" onClick={onDiscard} disabled={saving}>
+          Discard
+        </Button>
+      )}
+      <Button type="submit" variant="contained" disabled={!dirty} loading={saving}>
+        Save changes
+      </Button>
+    </Paper>
+  );
+}
+
 export function SettingsForm({ settings }: { settings: Settings }) {
   const save = useSaveSettings();
   const reset = useResetSettings();
   const defaults = useMemo(() => toFormValues(settings), [settings]);
-  const { control, handleSubmit, setError, formState } = useForm<FormValues>({ values: defaults });
+  const {
+    control,
+    handleSubmit,
+    setError,
+    formState,
+    reset: discard,
+  } = useForm<FormValues>({ values: defaults });
+  const unsaved = ALL_FIELDS.filter((f) => formState.dirtyFields[f.name]).map((f) => f.label);
   const [pending, setPending] = useState<Settings | null>(null);
   const [confirmReset, setConfirmReset] = useState(false);
   const [formError, setFormError] = useState<string | null>(null);
@@ -227,26 +303,12 @@ export function SettingsForm({ settings }: { settings: Settings }) {
           </Card>
         ))}
       </Stack>
-      <Paper
-        sx={{
-          position: 'sticky',
-          bottom: 0,
-          mt: 2,
-          p: 1.5,
-          display: 'flex',
-          gap: 1,
-          justifyContent: 'flex-end',
-          flexWrap: 'wrap',
-          zIndex: 1,
-        }}
-      >
-        <Button startIcon={<RestartAltIcon />} color="inherit" onClick={() => setConfirmReset(true)}>
-          Reset to defaults
-        </Button>
-        <Button type="submit" variant="contained" disabled={!formState.isDirty} loading={save.isPending}>
-          Save changes
-        </Button>
-      </Paper>
+      <SaveBar
+        unsaved={unsaved}
+        saving={save.isPending}
+        onDiscard={() => discard(defaults)}
+        onReset={() => setConfirmReset(true)}
+      />
       <ConfirmDialog
         open={pending !== null}
         title="Apply these settings?"
