@@ -8,14 +8,14 @@ import { KeysPanel } from './keys-panel';
 
 const upstreams = [{ id: 'up-1', name: 'openai' }];
 
+const usage = {
+  'key-1': { successRate: 0.5, requests: 10, success: 5, failures: 5, cooldowns: 0 },
+  // Only failed attempts: every one moved on to another key, so no request ended here.
+  'key-2': { successRate: null, requests: 0, success: 0, failures: 0, cooldowns: 2 },
+};
+
 function renderPanel() {
-  return renderWithProviders(
-    <KeysPanel
-      upstreams={upstreams}
-      usage={{ 'key-1': { successRate: 0.5, requests: 10 } }}
-      onAddUpstream={vi.fn()}
-    />,
-  );
+  return renderWithProviders(<KeysPanel upstreams={upstreams} usage={usage} onAddUpstream={vi.fn()} />);
 }
 
 describe(KeysPanel.name, () => {
@@ -43,6 +43,37 @@ describe(KeysPanel.name, () => {
     expect(
       within(grid).getByText(/^Cooling down · 1 min 2\d s$|^Cooling down · 1 min 30 s$/),
     ).toBeInTheDocument();
+  });
+
+  it('should say how a key without any answered request fared', async () => {
+    server.use(
+      http.get('/api/keys', () =>
+        HttpResponse.json([
+          buildKey(),
+          buildKey({
+            id: 'key-2',
+            name: 'backup',
+            maskedSecret: 'sk-…wxyz',
+            state: { ...buildKey().state, requestsToday: 3 },
+          }),
+          buildKey({ id: 'key-3', name: 'idle', maskedSecret: 'sk-…idle' }),
+        ]),
+      ),
+    );
+    const { user } = renderPanel();
+    const grid = await screen.findByRole('grid');
+    await user.hover(await within(grid).findByText('0 of 3'));
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      'Tried 3 times today, and no request succeeded on this key: each attempt failed and moved on to another key, or is still running. 2 cooldowns in the last 24 h.',
+    );
+    await user.hover(within(grid).getByText('50.0%'));
+    expect(
+      await screen.findByRole('tooltip', {
+        name: /^5 of 10 requests this key answered in the last 24 h succeeded/,
+      }),
+    ).toBeInTheDocument();
+    await user.hover(within(grid).getByText('—'));
+    expect(await screen.findByRole('tooltip', { name: 'No requests in the last 24 h' })).toBeInTheDocument();
   });
 
   it('should send the state filter to the API', async () => {

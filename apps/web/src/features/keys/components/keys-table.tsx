@@ -6,7 +6,8 @@ import { Chip, IconButton, Stack, Switch, Tooltip, Typography, useMediaQuery, us
 import { DataGrid, type GridColDef, type GridColumnVisibilityModel } from '@mui/x-data-grid';
 import { useMemo } from 'react';
 import { KeyStatusChip } from '@/components/key-status-chip';
-import { formatNumber, formatPercent, formatRelative } from '@/lib/format';
+import { formatNumber, formatRelative } from '@/lib/format';
+import { SuccessRateCell, successRateView } from './success-rate-cell';
 import type { KeyUsage } from './types';
 
 interface KeysTableProps {
@@ -91,11 +92,15 @@ export function KeysTable(props: KeysTableProps) {
       {
         field: 'successRate',
         headerName: 'Success',
-        description: 'Success rate over the last 24 hours',
+        description:
+          'Of the requests this key answered in the last 24 h, the share that succeeded. ' +
+          'Attempts that failed over to another key count for that key; hover a value for details.',
         type: 'number',
         width: 84,
-        valueGetter: (_v, row) => usage[row.id]?.successRate ?? null,
-        renderCell: ({ value }) => formatPercent(value as number | null),
+        valueGetter: (_v, row) => successRateView(usage[row.id], row.state.requestsToday).sortValue,
+        renderCell: ({ row }) => (
+          <SuccessRateCell usage={usage[row.id]} attemptsToday={row.state.requestsToday} />
+        ),
       },
       {
         field: 'requestsToday',

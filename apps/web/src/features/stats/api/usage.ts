@@ -3,13 +3,30 @@ import { useMemo } from 'react';
 import { totalsByGroup } from './series';
 import { statsQueries } from './stats.queries';
 
-/** Requests and success rate per key over the last 24 h, keyed by key id. */
-export function useKeyUsage(): Record<string, { successRate: number | null; requests: number }> {
+export interface KeyUsageFigures {
+  successRate: number | null;
+  requests: number;
+  success: number;
+  failures: number;
+  cooldowns: number;
+}
+
+/** Requests, outcomes and cooldowns per key over the last 24 h, keyed by key id. */
+export function useKeyUsage(): Record<string, KeyUsageFigures> {
   const rows = useQuery(statsQueries.keys({ range: '24h' }));
   return useMemo(
     () =>
       Object.fromEntries(
-        (rows.data ?? []).map((r) => [r.keyId, { successRate: r.successRate, requests: r.requests }]),
+        (rows.data ?? []).map((r) => [
+          r.keyId,
+          {
+            successRate: r.successRate,
+            requests: r.requests,
+            success: r.success,
+            failures: r.failures,
+            cooldowns: r.cooldowns,
+          },
+        ]),
       ),
     [rows.data],
   );
