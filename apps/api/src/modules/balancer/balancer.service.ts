@@ -258,7 +258,7 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
       allRateLimited: true,
       out: 0,
     };
-    const lastResort: Choice[] = [];
+    let lastResort: Choice[] | null = null; // rare: only keys out for faults land here
 
     for (let tierIndex = 0; tierIndex < route.tiers.length; tierIndex++) {
       const tier = route.tiers[tierIndex];
@@ -296,7 +296,7 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
             shortage.waitable += 1;
             shortage.nextForRequest = minTime(shortage.nextForRequest, a.until);
             if (a.lastResort) {
-              lastResort.push({ key, slot, view, entry, probe: false });
+              (lastResort ??= []).push({ key, slot, view, entry, probe: false });
             }
           }
         }
@@ -328,7 +328,7 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
         if (!pinned && 'cursor' in pick && pick.cursor) {
           this.background(this.store.setCursor(scope, pick.cursor));
         }
-        const choice = choices.find((c) => c.slot === pick.slot)!;
+        const choice = choiceAt(choices, pick.slot);
         const pending = this.store.reserve(choice.key.id, {
           now,
           dayStart: dayStartOf(now, offset),
@@ -353,8 +353,8 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
     }
 
     // Nothing healthy is left: try the least-bad keys (out for faults only), soonest back first.
-    lastResort.sort((a, b) => a.view.breaker.openUntil - b.view.breaker.openUntil);
-    for (const choice of lastResort) {
+    lastResort?.sort((a, b) => a.view.breaker.openUntil - b.view.breaker.openUntil);
+    for (const choice of lastResort ?? []) {
       const pending = this.store.reserve(choice.key.id, {
         now,
         dayStart: dayStartOf(now, offset),
@@ -731,6 +731,15 @@ function when<T>(value: MaybePromise<T>, then: (v: T) => void, fail: (e: unknown
   } else {
     then(value);
   }
+}
+
+function choiceAt(choices: readonly Choice[], slot: number): Choice {
+  for (const c of choices) {
+    if (c.slot === slot) {
+      return c;
+    }
+  }
+  throw new Error(`The strategy picked slot ${slot}, which is not a candidate`);
 }
 
 function minTime(a: number | null, b: number | null): number | null {

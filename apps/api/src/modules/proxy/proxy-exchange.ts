@@ -545,7 +545,12 @@ export class ProxyExchange implements UpstreamBodySink {
         usage = null;
       }
     }
-    usage ??= usageFromText(this.route.format, capture.headText(), capture.tailText());
+    // Only Anthropic's usage starts in the head (message_start); the others need the tail alone.
+    usage ??= usageFromText(
+      this.route.format,
+      this.route.format === 'anthropic' ? capture.headText() : '',
+      capture.tailText(),
+    );
     if (usage) {
       this.usage = usage;
     }

@@ -36,5 +36,10 @@ export function pickOf(c: Candidate, cursor?: StrategyCursor): StrategyPick {
 
 /** The first candidate after `slot` in slot order, wrapping around. */
 export function nextAfter(candidates: readonly Candidate[], slot: number): Candidate {
-  return candidates.find((c) => c.slot > slot) ?? candidates[0];
+  for (const c of candidates) {
+    if (c.slot > slot) {
+      return c;
+    }
+  }
+  return candidates[0];
 }

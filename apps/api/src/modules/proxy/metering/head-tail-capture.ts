@@ -42,11 +42,16 @@ export class HeadTailCapture {
   }
 
   headText(): string {
-    return Buffer.concat(this.head).toString('utf8');
+    // A small body is one chunk: decode it in place rather than copying it first.
+    return this.head.length === 1 ? this.head[0].toString('utf8') : Buffer.concat(this.head).toString('utf8');
   }
 
   tailText(): string {
-    const all = Buffer.concat(this.tail.slice(this.tailStart));
+    const count = this.tail.length - this.tailStart;
+    const all =
+      count === 1
+        ? this.tail[this.tailStart]
+        : Buffer.concat(count === this.tail.length ? this.tail : this.tail.slice(this.tailStart));
     return all.subarray(Math.max(0, all.length - this.tailBytes)).toString('utf8');
   }
 }
