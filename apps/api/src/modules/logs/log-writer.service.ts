@@ -7,9 +7,11 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import type { Server } from 'node:http';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { SettingsService } from '../settings/settings.service';
 import { toKeyEventRow, type KeyEventRow } from './key-event-row';
+import { closeHttpServer } from './close-http-server';
 import { LiveCounters } from './live-counters';
 import { toRequestLogRow, type RequestLogRow } from './log-row.mapper';
 import type { KeyEventInput, RequestOutcome } from './request-outcome';
@@ -25,6 +27,13 @@ export const LOG_WRITER_LIMITS = {
   /** Rows held while the database is slow or unreachable; beyond this new rows are dropped (and counted). */
   maxBufferedRows: 100_000,
   maxRetryDelayMs: 30_000,
+  /**
+   * On shutdown, requests still running this long after the signal are cut (and logged as cancelled) so
+   * the buffer is written before a supervisor's kill (Docker's default stop timeout is 10 s).
+   */
+  httpCloseGraceMs: 7000,
+  /** Pause between the HTTP server closing and the drain, for cut requests to record. */
+  settleMs: 50,
 } as const;
 
 export interface FlushReport {
@@ -45,7 +54,8 @@ export interface LogWriterState {
 /**
  * CONTRACT (keep these signatures): `record` and `recordKeyEvent` are synchronous, never throw and never
  * touch the database on the caller's path; rows are buffered and written in batches, one transaction
- * per batch with the rollups, and flushed after the HTTP server stopped on shutdown.
+ * per batch with the rollups, and flushed after the HTTP server stopped on shutdown: records are taken
+ * until the server holds no connection, then drained, then (last) the store closes.
  */
 @Injectable()
 export class LogWriter implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
@@ -57,6 +67,8 @@ export class LogWriter implements OnModuleInit, BeforeApplicationShutdown, OnApp
   private failures = 0;
   private retryAt = 0;
   private flushing: Promise<void> | null = null;
+  /** Set after the final drain; the store is closing. */
+  private closed = false;
   private timer: NodeJS.Timeout | null = null;
   private readonly recordListeners = new Set<(row: RequestLogRow) => void>();
   private readonly eventListeners = new Set<(event: KeyEventRow) => void>();
@@ -76,6 +88,10 @@ export class LogWriter implements OnModuleInit, BeforeApplicationShutdown, OnApp
   }
 
   record(outcome: RequestOutcome): void {
+    if (this.closed) {
+      this.lateAfterClose();
+      return;
+    }
     try {
       const row = toRequestLogRow(outcome, this.settings.current());
       this.live.recordFinished(row.outcome, row.totalTokens ?? 0, row.latencyMs);
@@ -98,6 +114,10 @@ export class LogWriter implements OnModuleInit, BeforeApplicationShutdown, OnApp
   }
 
   recordKeyEvent(event: KeyEventInput): void {
+    if (this.closed) {
+      this.lateAfterClose();
+      return;
+    }
     try {
       const row = toKeyEventRow(event, Date.now());
       this.notify(this.eventListeners, row);
@@ -149,27 +169,33 @@ export class LogWriter implements OnModuleInit, BeforeApplicationShutdown, OnApp
   }
 
   /**
-   * Runs before Nest disposes the HTTP server: we stop the server ourselves first (in-flight requests
-   * finish and record their rows), then drain while the database is still open.
+   * Runs before Nest disposes the HTTP server. We stop the server ourselves first and wait until it holds
+   * no connection (in-flight requests finish and record their rows; keep-alive connections are closed,
+   * see `closeHttpServer`), flushing on the timer meanwhile; then drain while the database is open.
    */
   async beforeApplicationShutdown(): Promise<void> {
+    const server = this.httpServer();
+    if (server) {
+      const report = await closeHttpServer(server, LOG_WRITER_LIMITS.httpCloseGraceMs);
+      if (report.forcedConnections > 0) {
+        this.logger.warn(
+          `Cut ${report.forcedConnections} connections still busy ${LOG_WRITER_LIMITS.httpCloseGraceMs} ms after shutdown began`,
+        );
+      }
+    }
+    // A cut request records its 499 from its socket's close event, a few ticks after the socket went.
+    await new Promise((resolve) => setTimeout(resolve, LOG_WRITER_LIMITS.settleMs));
+    await this.drain();
+  }
+
+  /** Last hook before the database closes: rows recorded by other shutdown hooks since our drain. */
+  async onApplicationShutdown(): Promise<void> {
     if (this.timer) {
       clearInterval(this.timer);
       this.timer = null;
     }
-    const adapter = this.adapterHost.httpAdapter as { close(): Promise<unknown> } | undefined;
-    if (adapter) {
-      await adapter.close().catch((error: unknown) => this.logger.warn(`HTTP close: ${String(error)}`));
-    }
-    await new Promise((resolve) => setImmediate(resolve));
-    await this.drain();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    // Rows recorded by other shutdown hooks after our drain (key state persistence, ...).
-    if (this.buffered() > 0) {
-      await this.drain(1);
-    }
+    await this.drain(1);
+    this.closed = true;
     await this.store.close().catch(() => undefined);
   }
 
@@ -180,7 +206,9 @@ export class LogWriter implements OnModuleInit, BeforeApplicationShutdown, OnApp
     void this.flush();
   }
 
+  /** Writes the buffer, including rows a timer flush already took out of it and is still writing. */
   private async drain(maxFailures = 5): Promise<void> {
+    await this.flushing;
     for (let failures = 0; this.buffered() > 0 && failures < maxFailures;) {
       const before = this.failures;
       await this.flush();
@@ -240,6 +268,22 @@ export class LogWriter implements OnModuleInit, BeforeApplicationShutdown, OnApp
       this.events.splice(0, excess - fromLogs);
       this.dropped += excess;
     }
+  }
+
+  /** Nothing should record after the final drain; if something does, say so rather than lose it silently. */
+  private lateAfterClose(): void {
+    this.dropped += 1;
+    this.logger.error(
+      `A request log row arrived after the log writer closed; ${this.dropped} rows unwritten`,
+    );
+  }
+
+  private httpServer(): Server | null {
+    const adapter = this.adapterHost.httpAdapter as { getHttpServer(): unknown } | undefined;
+    const server = adapter?.getHttpServer();
+    return server && typeof (server as Server).closeIdleConnections === 'function'
+      ? (server as Server)
+      : null;
   }
 
   private buffered(): number {
