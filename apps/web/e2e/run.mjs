@@ -1,7 +1,7 @@
 // Browser end-to-end test of the admin SPA: Debian chromium driven by playwright-core against a real
 // keypool process and the mock upstream, both on 127.0.0.1. Usage: node e2e/run.mjs
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +32,29 @@ for (const [file, hint] of [
     process.exit(1);
   }
 }
-if (!existsSync(join(webDir, 'dist', 'index.html'))) {
+/** Newest modification time under the given paths (files or folders). */
+function newestMtime(paths) {
+  let newest = 0;
+  for (const path of paths) {
+    if (!existsSync(path)) {
+      continue;
+    }
+    const stat = statSync(path);
+    if (stat.isDirectory()) {
+      newest = Math.max(newest, newestMtime(readdirSync(path).map((name) => join(path, name))));
+    } else {
+      newest = Math.max(newest, stat.mtimeMs);
+    }
+  }
+  return newest;
+}
+
+// Rebuild when the SPA's sources (or the shared contract) changed since the last build: a stale dist
+// would test yesterday's SPA.
+const builtIndex = join(webDir, 'dist', 'index.html');
+const sources = ['src', 'index.html', 'vite.config.ts', 'public'].map((p) => join(webDir, p));
+sources.push(join(repoRoot, 'packages', 'shared', 'src'));
+if (!existsSync(builtIndex) || newestMtime(sources) > statSync(builtIndex).mtimeMs) {
   console.log('e2e: building the SPA (vite build)');
   const built = spawnSync('npx', ['vite', 'build'], { cwd: webDir, stdio: 'inherit' });
   if (built.status !== 0) {
