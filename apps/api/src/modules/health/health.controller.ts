@@ -12,8 +12,11 @@ export class HealthController {
   constructor(private readonly healthService: HealthService) {}
 
   @Get()
-  @ApiOkResponse({ description: 'Ready: database (and Redis when configured) reachable' })
-  @ApiServiceUnavailableResponse({ description: 'Not ready; the body says which dependency is down' })
+  @ApiOkResponse({
+    description:
+      'Ready: the database answers; status "degraded" when a configured Redis does not (local state)',
+  })
+  @ApiServiceUnavailableResponse({ description: 'Not ready: the database is unreachable (status "down")' })
   async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthResponse> {
     const report = await this.healthService.report();
     reply.status(report.ready ? 200 : 503);

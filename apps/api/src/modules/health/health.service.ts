@@ -29,7 +29,7 @@ export class HealthService {
     private readonly clientAuth: ClientAuthService,
   ) {}
 
-  /** Ready = database reachable and, when configured, Redis reachable. Keys are counted, never shown. */
+  /** Ready = database reachable; Redis unreachable (when configured) only degrades. Keys are counted, never shown. */
   async report(): Promise<HealthReport> {
     const redisCheck = this.checks.get('redis');
     const [databaseOk, redisOk] = await Promise.all([
@@ -47,11 +47,14 @@ export class HealthService {
       }
       return { id: upstream.id, name: upstream.name, format: upstream.format, keys: counts };
     });
-    const ready = databaseOk && (!redisConfigured || redisOk === true);
+    const redisDown = redisConfigured && redisOk !== true;
+    // Without Redis, requests keep flowing on local state: degraded, yet ready. Answering 503 then would make
+    // a load balancer take every replica out at once over an outage that does not stop any of them.
+    const ready = databaseOk;
     return {
       ready,
       body: {
-        status: !databaseOk ? 'down' : ready ? 'ok' : 'degraded',
+        status: !databaseOk ? 'down' : redisDown ? 'degraded' : 'ok',
         version: this.config.version,
         uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
         database: { ok: databaseOk, driver: this.config.database.driver },
