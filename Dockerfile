@@ -41,7 +41,7 @@ RUN mkdir -p /data && chown node:node /data
 VOLUME ["/data"]
 USER node
 EXPOSE 4270
-# Liveness, not readiness: /health answers 503 while Redis is away, yet the replica keeps serving.
+# Liveness only: a replica whose database is briefly away keeps proxying (logs wait in a buffer), so it is not restarted.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||4270)+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # SIGTERM lets keypool flush its log buffer before exit.
