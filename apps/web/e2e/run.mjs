@@ -226,10 +226,18 @@ async function screenshots(browser, url, token) {
           250,
         ).catch(() => undefined);
         await sleep(600); // chart entry animations
+        // A full-page capture keeps fixed parts (app bar, nav drawer) at their first-screen size, so the
+        // drawer would end mid-page: grow the viewport to the page first, then put it back.
+        const pageHeight = await page.evaluate(() => document.documentElement.scrollHeight);
+        if (pageHeight > vp.height) {
+          await page.setViewportSize({ width: vp.width, height: pageHeight });
+          await sleep(200);
+        }
         await page.screenshot({
           path: join(shotsDir, `${spec.name}-${theme}-${vp.width}.png`),
           fullPage: true,
         });
+        await page.setViewportSize({ width: vp.width, height: vp.height });
         count++;
       }
       await context.close();
@@ -408,6 +416,11 @@ async function main() {
   step = 'strategy';
   await nav(page, 'Settings');
   await selectOption(page, 'Strategy', 'Least recently used');
+  await expectVisible(page.getByText('1 unsaved change'), 'unsaved-changes bar');
+  // The floating save bar as the admin sees it (viewport only, light desktop).
+  mkdirSync(shotsDir, { recursive: true });
+  await sleep(500); // the menu's exit and the buttons' colour transitions
+  await page.screenshot({ path: join(shotsDir, 'settings-unsaved-light-1280.png') });
   await page.getByRole('button', { name: 'Save changes' }).click();
   const confirm = page.getByRole('dialog', { name: 'Apply these settings?' });
   await expectVisible(confirm.getByText('Least recently used'), 'change summary');

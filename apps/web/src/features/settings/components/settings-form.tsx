@@ -145,7 +145,7 @@ function SaveBar({ unsaved, saving, onDiscard, onReset }: SaveBarProps) {
         ...(dirty && { position: 'sticky', bottom: (t) => t.spacing(1.5), zIndex: 'appBar' }),
       }}
     >
-      <Box sx={{ flex: '1 1 220px', minWidth: 0 }} aria-live="polite">
+      <Box sx={{ flex: dirty ? '1 1 220px' : '1 1 auto', minWidth: 0 }} aria-live="polite">
         {dirty ? (
           <>
             <Typography variant="subtitle2" component="p">
