@@ -1,6 +1,5 @@
 import type { AttemptRecord, OutcomeClass, TokenUsage } from '@keypool/shared';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { StringDecoder } from 'node:string_decoder';
 import {
   NoKeyAvailableError,
   NoKeysConfiguredError,
@@ -62,7 +61,6 @@ interface Relay {
   isLast: boolean;
   capture: HeadTailCapture;
   filter: UsageChunkFilter | null;
-  decoder: StringDecoder | null;
   /** Upstream headers, single-valued, for the balancer. */
   flat: Record<string, string>;
   sse: boolean;
@@ -372,7 +370,6 @@ export class ProxyExchange implements UpstreamBodySink {
           TAIL_BYTES,
         ),
         filter,
-        decoder: filter ? new StringDecoder('utf8') : null,
         flat: flattenHeaders(call.headers),
         sse: this.facts.stream && this.provider.streamIsSse(this.route.query),
         logAll,
@@ -395,7 +392,7 @@ export class ProxyExchange implements UpstreamBodySink {
       this.deadlines.touch();
     }
     r.capture.push(chunk);
-    this.writeToClient(r.filter ? r.filter.push(r.decoder!.write(chunk)) : chunk);
+    this.writeToClient(r.filter ? r.filter.pushBytes(chunk) : chunk);
   }
 
   onUpstreamEnd(): void {
@@ -408,7 +405,7 @@ export class ProxyExchange implements UpstreamBodySink {
     if (!this.bodyStarted) {
       this.commitResponse(r);
     }
-    const rest = r.filter ? r.filter.push(r.decoder!.end()) + r.filter.flush() : '';
+    const rest = r.filter ? r.filter.endBytes() : '';
     const usage = this.meter(r.capture, r.filter);
     const status = r.call.status;
     const classification = this.deps.balancer.classify({

@@ -39,6 +39,31 @@ describe(UsageChunkFilter.name, () => {
     }
   });
 
+  it('should give the same bytes from raw chunks, cut anywhere, multi-byte characters included', () => {
+    const accented =
+      'data: {"choices":[{"delta":{"content":"h\u00e9llo \u2014 \u{1F600}"}}],"usage":null}\n\n';
+    const bytes = Buffer.from(content + accented + usage + accented + done);
+    for (let cut = 1; cut < bytes.length; cut += 3) {
+      for (const second of [cut + 1, cut + 17, bytes.length]) {
+        const filter = new UsageChunkFilter();
+        const parts = [bytes.subarray(0, cut), bytes.subarray(cut, second), bytes.subarray(second)];
+        const out = Buffer.concat(
+          [...parts.map((p) => filter.pushBytes(p)), filter.endBytes()].map((p) =>
+            typeof p === 'string' ? Buffer.from(p) : p,
+          ),
+        );
+        expect(out.toString()).toBe(content + accented + accented + done);
+        expect(JSON.parse(filter.usageData!)).toMatchObject({ usage: { prompt_tokens: 3 } });
+      }
+    }
+  });
+
+  it('should hand back whole events without a usage object as the same bytes', () => {
+    const filter = new UsageChunkFilter();
+    const chunk = Buffer.from(content + content);
+    expect(filter.pushBytes(chunk)).toBe(chunk);
+  });
+
   it('should pass a content chunk that also carries usage', () => {
     const both = 'data: {"choices":[{"delta":{}}],"usage":{"prompt_tokens":1}}\n\n';
     const filter = new UsageChunkFilter();

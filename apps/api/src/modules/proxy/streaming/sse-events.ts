@@ -21,6 +21,11 @@ export class SseEventSplitter {
     return events;
   }
 
+  /** An unfinished event is waiting for the rest of its text. */
+  hasPending(): boolean {
+    return this.pending.length > 0;
+  }
+
   /** What is left when the stream ends without a final blank line. */
   flush(): string {
     const rest = this.pending;

@@ -1,6 +1,10 @@
+import { StringDecoder } from 'node:string_decoder';
 import { eventData, SseEventSplitter } from './sse-events';
 
 const USAGE_OBJECT = /"usage"\s*:\s*\{/;
+const LF = 0x0a;
+const CR = 0x0d;
+const USAGE_KEY = Buffer.from('"usage"');
 
 /**
  * Drops the usage-only chunk (`"choices":[]` + a usage object) from an OpenAI stream, for requests where
@@ -9,8 +13,28 @@ const USAGE_OBJECT = /"usage"\s*:\s*\{/;
  */
 export class UsageChunkFilter {
   private readonly splitter = new SseEventSplitter();
+  private readonly decoder = new StringDecoder('utf8');
+  /** The decoder holds no partial character (the last chunk ended on a newline). */
+  private decoderClean = true;
   /** The hidden chunk's data, for metering. */
   usageData: string | null = null;
+
+  /**
+   * Filters raw upstream bytes. A chunk made of whole events none of which carries a usage object is
+   * returned as it came (no decode, no re-encode): the common case for every chunk but the last.
+   */
+  pushBytes(chunk: Buffer): Buffer | string {
+    if (this.decoderClean && !this.splitter.hasPending() && endsAtEventEnd(chunk) && !hasUsageObject(chunk)) {
+      return chunk;
+    }
+    this.decoderClean = chunk.length > 0 && chunk[chunk.length - 1] === LF;
+    return this.push(this.decoder.write(chunk));
+  }
+
+  /** The end of the byte stream: whatever the decoder and the splitter still hold, filtered. */
+  endBytes(): string {
+    return this.push(this.decoder.end()) + this.flush();
+  }
 
   push(text: string): string {
     const events = this.splitter.push(text);
@@ -50,4 +74,38 @@ export class UsageChunkFilter {
     }
     return true;
   }
+}
+
+/** The bytes end with a blank line (`\n\n` or `\n\r\n`), so they hold whole events only. */
+function endsAtEventEnd(chunk: Buffer): boolean {
+  const n = chunk.length;
+  return (
+    n >= 2 &&
+    chunk[n - 1] === LF &&
+    (chunk[n - 2] === LF || (n >= 3 && chunk[n - 2] === CR && chunk[n - 3] === LF))
+  );
+}
+
+/** Byte-level `USAGE_OBJECT`: `"usage"`, optional JSON whitespace, `:`, optional whitespace, `{`. */
+function hasUsageObject(chunk: Buffer): boolean {
+  let at = chunk.indexOf(USAGE_KEY);
+  while (at !== -1) {
+    let i = skipJsonSpace(chunk, at + USAGE_KEY.length);
+    if (chunk[i] === 0x3a) {
+      i = skipJsonSpace(chunk, i + 1);
+      if (chunk[i] === 0x7b) {
+        return true;
+      }
+    }
+    at = chunk.indexOf(USAGE_KEY, at + 1);
+  }
+  return false;
+}
+
+function skipJsonSpace(chunk: Buffer, from: number): number {
+  let i = from;
+  while (i < chunk.length && (chunk[i] === 0x20 || chunk[i] === 0x09 || chunk[i] === LF || chunk[i] === CR)) {
+    i++;
+  }
+  return i;
 }
