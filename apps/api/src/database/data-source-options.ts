@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import sqlite3 from 'sqlite3';
 import { dirname } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
@@ -23,6 +24,9 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
   return {
     type: 'sqlite',
     database: config.database.path,
+    // TypeORM calls `verbose()` on the driver, which wraps every statement of every sqlite3 connection in
+    // the process (the log writer's too) with stack-trace capture. Hand it the module with that switched off.
+    driver: { ...sqlite3, verbose: () => sqlite3 },
     entities: ENTITIES,
     migrations: SQLITE_MIGRATIONS,
     migrationsRun: false,

@@ -35,11 +35,14 @@ const LAST_USED_FLUSH_MS = 30_000;
  * `clientKeyId` is null for the master key or when the proxy is open (no master key and no client keys).
  * Client keys are cached in memory (`reload()` after any change, here or on another replica).
  */
+const CREDENTIAL_MEMO_SIZE = 1024;
+
 @Injectable()
 export class ClientAuthService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('ClientAuth');
   private readonly masterHash: string | null;
   private byHash = new Map<string, CachedClientKey>();
+  private readonly credentialHashes = new Map<string, string>();
   private readonly lastUsed = new Map<string, number>();
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly listeners = new Set<() => void>();
@@ -71,12 +74,28 @@ export class ClientAuthService implements OnModuleInit, OnApplicationBootstrap, 
     await this.flushLastUsed();
   }
 
+  /**
+   * Hashing every request's credential showed up in profiles; a client sends the same one again and again.
+   * The memo is bounded (cleared when full) so a flood of random credentials cannot grow it.
+   */
+  private hashOf(credential: string): string {
+    let hash = this.credentialHashes.get(credential);
+    if (hash === undefined) {
+      if (this.credentialHashes.size >= CREDENTIAL_MEMO_SIZE) {
+        this.credentialHashes.clear();
+      }
+      hash = sha256Hex(credential);
+      this.credentialHashes.set(credential, hash);
+    }
+    return hash;
+  }
+
   async authenticate(credential: string | undefined, model: string | null): Promise<ClientAuthResult> {
     const open = this.isProxyOpen();
     if (!credential) {
       return open ? { ok: true, clientKeyId: null } : { ok: false, status: 401, message: 'Missing API key' };
     }
-    const hash = sha256Hex(credential);
+    const hash = this.hashOf(credential);
     if (this.masterHash && hexDigestsEqual(hash, this.masterHash)) {
       return { ok: true, clientKeyId: null };
     }

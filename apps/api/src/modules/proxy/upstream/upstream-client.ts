@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Agent, type Dispatcher } from 'undici';
 import { UpstreamCall } from './upstream-call';
 
@@ -13,7 +13,7 @@ export interface UpstreamTarget {
  * Timeouts are the pipeline's (TTFB, idle, overall), so undici's own are off.
  */
 @Injectable()
-export class UpstreamClient implements OnModuleDestroy {
+export class UpstreamClient implements OnApplicationShutdown {
   private readonly agent = new Agent({
     keepAliveTimeout: 30_000,
     keepAliveMaxTimeout: 10 * 60_000,
@@ -44,7 +44,9 @@ export class UpstreamClient implements OnModuleDestroy {
     return call;
   }
 
-  async onModuleDestroy(): Promise<void> {
+  // Not onModuleDestroy: Nest runs every destroy hook before the log writer has emptied the HTTP server,
+  // so requests still being served at SIGTERM would fail with 502 and wrongly blame healthy keys.
+  async onApplicationShutdown(): Promise<void> {
     await this.agent.close();
   }
 }
