@@ -1,4 +1,5 @@
 import { ErrorCode, type ApiErrorBody } from '@keypool/shared';
+import { dialectErrorObject } from './dialect-error';
 import type { ErrorSurface } from './surface';
 
 /** Error body in the dialect of the surface that failed. Proxy dialects never carry our admin envelope. */
@@ -11,11 +12,11 @@ export function errorBodyFor(
 ): unknown {
   switch (surface) {
     case 'openai':
-      return { error: { message, type: openAiType(status), param: null, code: code.toLowerCase() } };
+      return dialectErrorObject('openai', { status, message, code: code.toLowerCase() });
     case 'anthropic':
-      return { type: 'error', error: { type: anthropicType(status), message } };
+      return dialectErrorObject('anthropic', { status, message });
     case 'google':
-      return { error: { code: status, message, status: googleStatus(status) } };
+      return dialectErrorObject('gemini', { status, message });
     case 'admin':
     case 'other': {
       const body: ApiErrorBody = { error: { code, message, ...(details ? { details } : {}) } };
@@ -42,56 +43,4 @@ export function codeForStatus(status: number): ErrorCode {
     return ErrorCode.TooManyRequests;
   }
   return ErrorCode.InternalError;
-}
-
-function openAiType(status: number): string {
-  if (status === 401) {
-    return 'authentication_error';
-  }
-  if (status === 403) {
-    return 'permission_error';
-  }
-  if (status === 404) {
-    return 'not_found_error';
-  }
-  if (status === 429) {
-    return 'rate_limit_error';
-  }
-  return status >= 500 ? 'server_error' : 'invalid_request_error';
-}
-
-function anthropicType(status: number): string {
-  if (status === 401) {
-    return 'authentication_error';
-  }
-  if (status === 403) {
-    return 'permission_error';
-  }
-  if (status === 404) {
-    return 'not_found_error';
-  }
-  if (status === 413) {
-    return 'request_too_large';
-  }
-  if (status === 429) {
-    return 'rate_limit_error';
-  }
-  if (status === 529 || status === 503) {
-    return 'overloaded_error';
-  }
-  return status >= 500 ? 'api_error' : 'invalid_request_error';
-}
-
-function googleStatus(status: number): string {
-  const map: Record<number, string> = {
-    400: 'INVALID_ARGUMENT',
-    401: 'UNAUTHENTICATED',
-    403: 'PERMISSION_DENIED',
-    404: 'NOT_FOUND',
-    413: 'INVALID_ARGUMENT',
-    429: 'RESOURCE_EXHAUSTED',
-    503: 'UNAVAILABLE',
-    504: 'DEADLINE_EXCEEDED',
-  };
-  return map[status] ?? (status >= 500 ? 'INTERNAL' : 'FAILED_PRECONDITION');
 }

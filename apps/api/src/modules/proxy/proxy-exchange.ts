@@ -10,7 +10,7 @@ import {
   type OutcomeInput,
 } from '../balancer/balancer.types';
 import type { RequestOutcome } from '../logs/request-outcome';
-import { dialectErrorBody, dialectStreamError, type ProxyFailure } from './errors/dialect-error';
+import { dialectErrorBody, dialectStreamError, type ProxyFailure } from '../../common/errors/dialect-error';
 import {
   clientCredential,
   clientResponseHeaders,

@@ -6,7 +6,7 @@ import { BalancerService } from '../balancer/balancer.service';
 import { ClientAuthService } from '../client-keys/client-auth.service';
 import { LogWriter } from '../logs/log-writer.service';
 import { SettingsService } from '../settings/settings.service';
-import { dialectErrorBody } from './errors/dialect-error';
+import { dialectErrorBody } from '../../common/errors/dialect-error';
 import { clientIpFrom } from './http/client-ip';
 import { corsHeaders, preflightHeaders } from './http/cors';
 import { requestIdFrom } from './http/headers';
