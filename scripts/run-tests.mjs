@@ -15,12 +15,17 @@ const steps = [
     env: { E2E_DATABASE_URL: '', E2E_REDIS_URL: '' },
   },
 ];
+steps.push({
+  name: 'e2e: browser on SQLite',
+  args: ['--filter', '@keypool/web', 'test:e2e'],
+  env: { E2E_DATABASE_URL: '', E2E_REDIS_URL: '' },
+});
 if (process.env.E2E_DATABASE_URL || process.env.E2E_REDIS_URL) {
   steps.push({ name: 'e2e: api on Postgres + Redis', args: ['--filter', '@keypool/api', 'test:e2e'] });
+  steps.push({ name: 'e2e: browser on Postgres + Redis', args: ['--filter', '@keypool/web', 'test:e2e'] });
 } else {
-  console.log('note: E2E_DATABASE_URL / E2E_REDIS_URL not set: the Postgres + Redis e2e run is skipped');
+  console.log('note: E2E_DATABASE_URL / E2E_REDIS_URL not set: the Postgres + Redis e2e runs are skipped');
 }
-steps.push({ name: 'e2e: browser', args: ['--filter', '@keypool/web', 'test:e2e'] });
 
 const only = process.argv.slice(2);
 const totals = { passed: 0, failed: 0, skipped: 0 };

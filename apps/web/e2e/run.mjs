@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { browserBackendEnv } from './backend-env.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';
 const here = dirname(fileURLToPath(import.meta.url));
@@ -72,7 +73,7 @@ let step = 'start';
 const log = (message) => console.log(`e2e: ${message}`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function startKeypool(dataDir) {
+function startKeypool(dataDir, backendEnv) {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [apiMain], {
       cwd: join(repoRoot, 'apps', 'api'),
@@ -85,6 +86,7 @@ function startKeypool(dataDir) {
         MASTER_API_KEY: MASTER_KEY,
         LOG_LEVEL: 'warn',
         NODE_ENV: 'test',
+        ...backendEnv,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -251,9 +253,11 @@ async function main() {
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
   const mock = await startMockUpstream({ port: 0, host: '127.0.0.1' });
   cleanups.push(() => mock.close());
-  const keypool = await startKeypool(dataDir);
+  const backend = await browserBackendEnv();
+  cleanups.push(() => backend.dispose());
+  const keypool = await startKeypool(dataDir, backend.env);
   cleanups.push(() => keypool.child.kill('SIGTERM'));
-  log(`keypool at ${keypool.url}, mock at ${mock.url}`);
+  log(`keypool on ${backend.label} at ${keypool.url}, mock at ${mock.url}`);
 
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -540,4 +544,6 @@ if (problems.length > 0) {
   console.error(`e2e: ${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
 }
 console.log(failed ? 'e2e: FAILED' : 'e2e: PASSED');
+// The whole browser flow counts as one test in the suite's tally.
+console.log(failed ? 'browser: 0 passed, 1 failed' : 'browser: 1 passed, 0 failed');
 process.exit(failed ? 1 : 0);
