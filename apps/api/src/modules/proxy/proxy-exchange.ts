@@ -3,6 +3,7 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:
 import {
   NoKeyAvailableError,
   NoKeysConfiguredError,
+  RetryBudgetExhaustedError,
   UnknownModelError,
   type AcquireRequest,
   type ClassifiedOutcome,
@@ -235,7 +236,9 @@ export class ProxyExchange implements UpstreamBodySink {
         if (this.clientGone) {
           throw new ClientGoneError();
         }
-        if (last && !(error instanceof NoKeyAvailableError)) {
+        // Out of retry budget (or anything but "no key"): the client gets the last upstream answer,
+        // which says more than keypool's own 503 would.
+        if (last && (error instanceof RetryBudgetExhaustedError || !(error instanceof NoKeyAvailableError))) {
           break;
         }
         this.failAcquire(error);
