@@ -1,18 +1,9 @@
 import type { ClientKeyResponse, CreatedClientKeyResponse } from '@keypool/shared';
-import {
-  Alert,
-  Button,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogTitle,
-  FormControlLabel,
-  Stack,
-  Switch,
-  TextField,
-} from '@mui/material';
+import { Alert, Dialog, DialogContent, DialogTitle, Stack, TextField } from '@mui/material';
 import { useState } from 'react';
 import { Controller, useForm } from 'react-hook-form';
+import { FormDialogActions } from '@/components/form-dialog-actions';
+import { SwitchField } from '@/components/switch-field';
 import { TagsInput } from '@/components/tags-input';
 import { applyServerErrors } from '@/lib/form-errors';
 import { notify } from '@/lib/notify';
@@ -131,26 +122,14 @@ export function ClientKeyFormDialog({ open, clientKey, onClose, onCreated }: Pro
                 />
               )}
             />
-            <Controller
-              name="enabled"
-              control={control}
-              render={({ field }) => (
-                <FormControlLabel
-                  control={
-                    <Switch checked={field.value} onChange={(e) => field.onChange(e.target.checked)} />
-                  }
-                  label="Enabled"
-                />
-              )}
-            />
+            <SwitchField control={control} name="enabled" label="Enabled" />
           </Stack>
         </DialogContent>
-        <DialogActions>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="contained" loading={create.isPending || update.isPending}>
-            {clientKey ? 'Save' : 'Create key'}
-          </Button>
-        </DialogActions>
+        <FormDialogActions
+          onCancel={onClose}
+          submitLabel={clientKey ? 'Save' : 'Create key'}
+          pending={create.isPending || update.isPending}
+        />
       </form>
     </Dialog>
   );

@@ -1,19 +1,9 @@
 import type { KeyResponse } from '@keypool/shared';
-import {
-  Alert,
-  Button,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogTitle,
-  FormControlLabel,
-  Grid,
-  MenuItem,
-  Switch,
-  TextField,
-} from '@mui/material';
+import { Alert, Dialog, DialogContent, DialogTitle, Grid, MenuItem, TextField } from '@mui/material';
 import { useState } from 'react';
 import { Controller, useForm } from 'react-hook-form';
+import { FormDialogActions } from '@/components/form-dialog-actions';
+import { SwitchField } from '@/components/switch-field';
 import { TagsInput } from '@/components/tags-input';
 import { applyServerErrors } from '@/lib/form-errors';
 import { notify } from '@/lib/notify';
@@ -218,27 +208,15 @@ export function KeyFormDialog({ open, keyToEdit, upstreams, knownTags, onClose }
             {limitField('tpmLimit', 'Tokens / minute')}
             {limitField('dailyLimit', 'Requests / day')}
             <Grid size={12}>
-              <Controller
-                name="enabled"
-                control={control}
-                render={({ field }) => (
-                  <FormControlLabel
-                    control={
-                      <Switch checked={field.value} onChange={(e) => field.onChange(e.target.checked)} />
-                    }
-                    label="Enabled: the balancer may use this key"
-                  />
-                )}
-              />
+              <SwitchField control={control} name="enabled" label="Enabled: the balancer may use this key" />
             </Grid>
           </Grid>
         </DialogContent>
-        <DialogActions>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="contained" loading={createKey.isPending || updateKey.isPending}>
-            {editing ? 'Save' : 'Add key'}
-          </Button>
-        </DialogActions>
+        <FormDialogActions
+          onCancel={onClose}
+          submitLabel={editing ? 'Save' : 'Add key'}
+          pending={createKey.isPending || updateKey.isPending}
+        />
       </form>
     </Dialog>
   );

@@ -7,15 +7,12 @@ import {
   Button,
   Chip,
   Dialog,
-  DialogActions,
   DialogContent,
   DialogTitle,
-  FormControlLabel,
   Grid,
   IconButton,
   MenuItem,
   Stack,
-  Switch,
   TextField,
   Typography,
   useMediaQuery,
@@ -23,6 +20,8 @@ import {
 } from '@mui/material';
 import { useState } from 'react';
 import { Controller, useFieldArray, useForm } from 'react-hook-form';
+import { FormDialogActions } from '@/components/form-dialog-actions';
+import { SwitchField } from '@/components/switch-field';
 import { TagsInput } from '@/components/tags-input';
 import { applyServerErrors } from '@/lib/form-errors';
 import { notify } from '@/lib/notify';
@@ -313,27 +312,15 @@ export function UpstreamFormDialog({ open, upstream, onClose }: UpstreamFormDial
               </Stack>
             </Grid>
             <Grid size={12}>
-              <Controller
-                name="enabled"
-                control={control}
-                render={({ field }) => (
-                  <FormControlLabel
-                    control={
-                      <Switch checked={field.value} onChange={(e) => field.onChange(e.target.checked)} />
-                    }
-                    label="Enabled: route traffic to this upstream"
-                  />
-                )}
-              />
+              <SwitchField control={control} name="enabled" label="Enabled: route traffic to this upstream" />
             </Grid>
           </Grid>
         </DialogContent>
-        <DialogActions>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="contained" loading={create.isPending || update.isPending}>
-            {editing ? 'Save' : 'Add upstream'}
-          </Button>
-        </DialogActions>
+        <FormDialogActions
+          onCancel={onClose}
+          submitLabel={editing ? 'Save' : 'Add upstream'}
+          pending={create.isPending || update.isPending}
+        />
       </form>
     </Dialog>
   );
