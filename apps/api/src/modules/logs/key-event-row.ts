@@ -1,4 +1,5 @@
 import type { KeyEventEntity } from './key-event.entity';
+import { storableText } from './log-row.mapper';
 import type { KeyEventInput } from './request-outcome';
 
 export type KeyEventRow = Omit<KeyEventEntity, 'id'>;
@@ -9,7 +10,7 @@ export function toKeyEventRow(event: KeyEventInput, now: number): KeyEventRow {
     keyId: event.keyId,
     upstreamId: event.upstreamId,
     type: event.type,
-    message: event.message.slice(0, 2000),
+    message: storableText(event.message.slice(0, 2000)),
     details: event.details ?? null,
   };
 }

@@ -16,13 +16,13 @@ export function toRequestLogRow(
     (settings.bodyLogging === BodyLogging.Errors && outcome.outcome !== OutcomeClass.Success);
   return {
     ts: outcome.startedAt,
-    requestId: outcome.requestId,
+    requestId: storableText(outcome.requestId),
     clientKeyId: outcome.clientKeyId,
     method: outcome.method,
-    path: outcome.path.slice(0, 500),
+    path: storableText(outcome.path.slice(0, 500)),
     format: outcome.format,
-    modelRequested: outcome.modelRequested?.slice(0, 200) ?? null,
-    modelResolved: outcome.modelResolved?.slice(0, 200) ?? null,
+    modelRequested: nullableText(outcome.modelRequested?.slice(0, 200)),
+    modelResolved: nullableText(outcome.modelResolved?.slice(0, 200)),
     upstreamId: outcome.upstreamId,
     keyId: outcome.keyId,
     attempts: outcome.attempts,
@@ -37,15 +37,34 @@ export function toRequestLogRow(
     totalTokens: outcome.totalTokens ?? sumOrNull(outcome.promptTokens, outcome.completionTokens),
     cachedTokens: outcome.cachedTokens,
     reasoningTokens: outcome.reasoningTokens,
-    error: outcome.error === null ? null : truncateUtf8(outcome.error, 2000),
+    error: outcome.error === null ? null : storableText(truncateUtf8(outcome.error, 2000)),
     clientIp: outcome.clientIp?.slice(0, 64) ?? null,
     requestBody:
-      keepBodies && outcome.requestBody ? truncateUtf8(outcome.requestBody, settings.bodyLogMaxBytes) : null,
+      keepBodies && outcome.requestBody
+        ? storableText(truncateUtf8(outcome.requestBody, settings.bodyLogMaxBytes))
+        : null,
     responseBody:
       keepBodies && outcome.responseBody
-        ? truncateUtf8(outcome.responseBody, settings.bodyLogMaxBytes)
+        ? storableText(truncateUtf8(outcome.responseBody, settings.bodyLogMaxBytes))
         : null,
   };
+}
+
+/** NUL and unpaired surrogates: Postgres text cannot hold them, and JSON batches would carry them escaped. */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** Text as every supported database stores it: NUL dropped, unpaired surrogates replaced by U+FFFD. */
+export function storableText(text: string): string {
+  UNSTORABLE.lastIndex = 0;
+  if (!UNSTORABLE.test(text)) {
+    return text;
+  }
+  return text.replace(UNSTORABLE, (match) => (match === '\u0000' ? '' : '\uFFFD'));
+}
+
+function nullableText(text: string | undefined): string | null {
+  return text === undefined ? null : storableText(text);
 }
 
 function sumOrNull(a: number | null, b: number | null): number | null {

@@ -273,6 +273,48 @@ describe.each(DRIVERS)(`${LogWriter.name} on %s`, (driver) => {
     expect(await count('SELECT COUNT(*) AS n FROM request_logs')).toBe(2500);
   });
 
+  it('should store awkward text and values exactly, and make NUL and lone surrogates storable', async () => {
+    const model = `it's "quoted" \\ back\\slash, 日本語, emoji 🚀, tab\tnewline\n`;
+    writer.record({
+      ...outcomeFor(0, now),
+      requestId: 'awkward-1',
+      modelRequested: model,
+      error: `nul\u0000here, lone \ud800 surrogate`,
+      latencyMs: 2_000_000_000,
+      ttfbMs: null,
+      stream: true,
+    });
+    writer.recordKeyEvent({
+      keyId: 'key-awkward',
+      upstreamId: null,
+      type: 'invalidated',
+      message: `quote ' and 🚀`,
+      details: { status: 401, text: 'a "b"' },
+    });
+    await writer.flush();
+    const [row] = await rows<{ id: number }>('SELECT id FROM request_logs WHERE request_id = ?', [
+      'awkward-1',
+    ]);
+    const stored = await logs.get(Number(row.id));
+    expect(stored).toMatchObject({
+      modelRequested: model,
+      error: 'nulhere, lone \uFFFD surrogate',
+      latencyMs: 2_000_000_000,
+      ttfbMs: null,
+      stream: true,
+      upstreamId: 'up-1',
+      clientKeyId: 'client-a',
+    });
+    const events = await logs.listEvents({ keyId: 'key-awkward' });
+    expect(events.items).toHaveLength(1);
+    expect(events.items[0]).toMatchObject({
+      upstreamId: null,
+      type: 'invalidated',
+      message: `quote ' and 🚀`,
+      details: { status: 401, text: 'a "b"' },
+    });
+  });
+
   it('should register the daily retention job', async () => {
     const module = await Test.createTestingModule({
       imports: [ScheduleModule.forRoot()],

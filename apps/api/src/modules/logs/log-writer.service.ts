@@ -105,7 +105,7 @@ export class LogWriter implements OnModuleInit, BeforeApplicationShutdown, OnApp
         return;
       }
       this.logs.push(row);
-      if (this.logs.length >= LOG_WRITER_LIMITS.batchRows) {
+      if (this.logs.length === LOG_WRITER_LIMITS.batchRows) {
         setImmediate(() => this.tick());
       }
     } catch (error) {
@@ -164,6 +164,10 @@ export class LogWriter implements OnModuleInit, BeforeApplicationShutdown, OnApp
   flush(): Promise<void> {
     this.flushing ??= this.flushAll().finally(() => {
       this.flushing = null;
+      // A full batch gathered while writing goes next rather than at the next timer tick.
+      if (this.logs.length >= LOG_WRITER_LIMITS.batchRows) {
+        setImmediate(() => this.tick());
+      }
     });
     return this.flushing;
   }
@@ -222,10 +226,17 @@ export class LogWriter implements OnModuleInit, BeforeApplicationShutdown, OnApp
     }
   }
 
+  /**
+   * Writes what is buffered when it starts, in chunks. Rows recorded meanwhile wait for the next flush: a
+   * busy proxy then gets a few large transactions instead of a stream of tiny ones, each of which pays
+   * the fixed costs of a commit, a full-text segment and the rollup upserts.
+   */
   private async flushAll(): Promise<void> {
-    while (this.buffered() > 0) {
-      const rows = this.logs.splice(0, LOG_WRITER_LIMITS.maxRowsPerFlush);
-      const events = this.events.splice(0, LOG_WRITER_LIMITS.maxRowsPerFlush);
+    const limit = LOG_WRITER_LIMITS.maxRowsPerFlush;
+    const chunks = Math.ceil(Math.max(this.logs.length, this.events.length) / limit);
+    for (let chunk = 0; chunk < chunks && this.buffered() > 0; chunk++) {
+      const rows = this.logs.splice(0, limit);
+      const events = this.events.splice(0, limit);
       const started = performance.now();
       try {
         await this.store.writeBatch(rows, events);

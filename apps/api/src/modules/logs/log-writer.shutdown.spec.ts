@@ -81,7 +81,7 @@ function writerFor(store: FakeStore, server: Server | null): LogWriter {
   );
 }
 
-describe(`${LogWriter.name} at shutdown`, () => {
+describe(`${LogWriter.name} batching and shutdown`, () => {
   let server: Server | null = null;
 
   afterEach(() => {
@@ -149,6 +149,21 @@ describe(`${LogWriter.name} at shutdown`, () => {
     await writer.beforeApplicationShutdown();
     await writer.onApplicationShutdown();
     expect(store.steps).toEqual(['write 2', 'committed', 'close']);
+    expect(store.written).toEqual(['a', 'b']);
+  });
+
+  it('should leave rows recorded during a write to the next batch, and still drain them at shutdown', async () => {
+    const store = new FakeStore(30);
+    const writer = writerFor(store, null);
+    writer.record(outcome('a'));
+    const first = writer.flush();
+    // Arrives while the first batch is being written: one larger transaction later, not a tiny one now.
+    writer.record(outcome('b'));
+    await first;
+    expect(store.steps).toEqual(['write 1', 'committed']);
+    expect(writer.state().bufferedRows).toBe(1);
+    await writer.beforeApplicationShutdown();
+    await writer.onApplicationShutdown();
     expect(store.written).toEqual(['a', 'b']);
   });
 

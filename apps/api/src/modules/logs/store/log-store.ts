@@ -1,40 +1,52 @@
 import { RollupAccumulator } from '../../stats/rollups/rollup-accumulator';
-import { ROLLUP_TABLE, buildRollupUpserts } from '../../stats/rollups/rollup-upsert';
+import { ROLLUP_TABLE, RollupUpsert } from '../../stats/rollups/rollup-upsert';
 import { GRAIN_MS, GRAIN_RETENTION_MS, Grain, floorTo } from '../../stats/rollups/rollup-grain';
 import { SqlParams } from '../../stats/rollups/sql-params';
 import type { RequestLogRow } from '../log-row.mapper';
 import type { KeyEventRow } from '../key-event-row';
+import { JsonBatchInsert, type BatchColumn } from '../../../database/json-batch-insert';
 import type { LogSqlExecutor, SqlStatement } from './log-sql-executor';
 
-const LOG_COLUMNS: Array<[string, (r: RequestLogRow, bool: (b: boolean) => unknown) => unknown]> = [
-  ['ts', (r) => r.ts],
-  ['request_id', (r) => r.requestId],
-  ['client_key_id', (r) => r.clientKeyId],
-  ['method', (r) => r.method],
-  ['path', (r) => r.path],
-  ['format', (r) => r.format],
-  ['model_requested', (r) => r.modelRequested],
-  ['model_resolved', (r) => r.modelResolved],
-  ['upstream_id', (r) => r.upstreamId],
-  ['key_id', (r) => r.keyId],
-  ['attempts', (r) => JSON.stringify(r.attempts)],
-  ['status', (r) => r.status],
-  ['outcome', (r) => r.outcome],
-  ['status_class', (r) => r.statusClass],
-  ['stream', (r, bool) => bool(r.stream)],
-  ['latency_ms', (r) => r.latencyMs],
-  ['ttfb_ms', (r) => r.ttfbMs],
-  ['prompt_tokens', (r) => r.promptTokens],
-  ['completion_tokens', (r) => r.completionTokens],
-  ['total_tokens', (r) => r.totalTokens],
-  ['cached_tokens', (r) => r.cachedTokens],
-  ['reasoning_tokens', (r) => r.reasoningTokens],
-  ['error', (r) => r.error],
-  ['client_ip', (r) => r.clientIp],
-  ['request_body', (r) => r.requestBody],
-  ['response_body', (r) => r.responseBody],
+type LogColumn = BatchColumn & { get: (r: RequestLogRow) => unknown };
+
+const LOG_COLUMNS: LogColumn[] = [
+  { name: 'ts', pg: 'bigint', get: (r) => r.ts },
+  { name: 'request_id', pg: 'text', get: (r) => r.requestId },
+  { name: 'client_key_id', pg: 'text', get: (r) => r.clientKeyId },
+  { name: 'method', pg: 'text', get: (r) => r.method },
+  { name: 'path', pg: 'text', get: (r) => r.path },
+  { name: 'format', pg: 'text', get: (r) => r.format },
+  { name: 'model_requested', pg: 'text', get: (r) => r.modelRequested },
+  { name: 'model_resolved', pg: 'text', get: (r) => r.modelResolved },
+  { name: 'upstream_id', pg: 'text', get: (r) => r.upstreamId },
+  { name: 'key_id', pg: 'text', get: (r) => r.keyId },
+  { name: 'attempts', pg: 'text', get: (r) => JSON.stringify(r.attempts) },
+  { name: 'status', pg: 'integer', get: (r) => r.status },
+  { name: 'outcome', pg: 'text', get: (r) => r.outcome },
+  { name: 'status_class', pg: 'text', get: (r) => r.statusClass },
+  { name: 'stream', pg: 'boolean', get: (r) => r.stream },
+  { name: 'latency_ms', pg: 'integer', get: (r) => r.latencyMs },
+  { name: 'ttfb_ms', pg: 'integer', get: (r) => r.ttfbMs },
+  { name: 'prompt_tokens', pg: 'integer', get: (r) => r.promptTokens },
+  { name: 'completion_tokens', pg: 'integer', get: (r) => r.completionTokens },
+  { name: 'total_tokens', pg: 'integer', get: (r) => r.totalTokens },
+  { name: 'cached_tokens', pg: 'integer', get: (r) => r.cachedTokens },
+  { name: 'reasoning_tokens', pg: 'integer', get: (r) => r.reasoningTokens },
+  { name: 'error', pg: 'text', get: (r) => r.error },
+  { name: 'client_ip', pg: 'text', get: (r) => r.clientIp },
+  { name: 'request_body', pg: 'text', get: (r) => r.requestBody },
+  { name: 'response_body', pg: 'text', get: (r) => r.responseBody },
 ];
-const LOG_ROWS_PER_STATEMENT = 500;
+const EVENT_COLUMNS: BatchColumn[] = [
+  { name: 'ts', pg: 'bigint' },
+  { name: 'key_id', pg: 'text' },
+  { name: 'upstream_id', pg: 'text' },
+  { name: 'type', pg: 'text' },
+  { name: 'message', pg: 'text' },
+  { name: 'details', pg: 'text' },
+];
+/** Rows per insert statement: bounds the JSON text SQLite/Postgres parse at once. */
+const LOG_ROWS_PER_STATEMENT = 1000;
 const ALL_GRAINS = [Grain.Minute, Grain.Hour, Grain.Day];
 const COARSE_GRAINS = [Grain.Hour, Grain.Day];
 
@@ -49,12 +61,29 @@ export interface PruneResult {
  * and key events; and retention deletes in small batches so the proxy's writes interleave.
  */
 export class LogStore {
-  constructor(private readonly executor: LogSqlExecutor) {}
+  private readonly logInsert: JsonBatchInsert<RequestLogRow>;
+  private readonly eventInsert: JsonBatchInsert<KeyEventRow>;
+  private readonly rollupUpsert: RollupUpsert;
+
+  constructor(private readonly executor: LogSqlExecutor) {
+    this.logInsert = new JsonBatchInsert(executor.driver, 'request_logs', LOG_COLUMNS, (row) =>
+      LOG_COLUMNS.map((c) => c.get(row)),
+    );
+    this.eventInsert = new JsonBatchInsert(executor.driver, 'key_events', EVENT_COLUMNS, (e) => [
+      e.ts,
+      e.keyId,
+      e.upstreamId,
+      e.type,
+      e.message,
+      e.details === null ? null : JSON.stringify(e.details),
+    ]);
+    this.rollupUpsert = new RollupUpsert(executor.driver);
+  }
 
   async writeBatch(rows: readonly RequestLogRow[], events: readonly KeyEventRow[]): Promise<void> {
     const statements: SqlStatement[] = [];
     for (let i = 0; i < rows.length; i += LOG_ROWS_PER_STATEMENT) {
-      statements.push(this.insertLogs(rows.slice(i, i + LOG_ROWS_PER_STATEMENT)));
+      statements.push(this.logInsert.statement(rows.slice(i, i + LOG_ROWS_PER_STATEMENT)));
     }
     const rollups = new RollupAccumulator();
     // Minute rows older than their retention would be pruned at once; don't create them (late or seeded rows).
@@ -76,9 +105,12 @@ export class LogStore {
         ttfbMs: row.ttfbMs,
       });
     }
-    statements.push(...buildRollupUpserts(this.executor.driver, rollups.rows()));
+    const deltas = rollups.rows();
+    if (deltas.length > 0) {
+      statements.push(this.rollupUpsert.statement(deltas));
+    }
     if (events.length > 0) {
-      statements.push(this.insertEvents(events));
+      statements.push(this.eventInsert.statement(events));
     }
     if (statements.length > 0) {
       await this.executor.transaction(statements);
@@ -122,38 +154,5 @@ export class LogStore {
       // Let queued log batches and readers run between delete batches.
       await new Promise((resolve) => setImmediate(resolve));
     }
-  }
-
-  private insertLogs(rows: readonly RequestLogRow[]): SqlStatement {
-    const params = new SqlParams(this.executor.driver);
-    const bool = this.executor.driver === 'postgres' ? (b: boolean) => b : (b: boolean) => (b ? 1 : 0);
-    const tuples = rows.map(
-      (row) => `(${LOG_COLUMNS.map(([, get]) => params.add(get(row, bool))).join(', ')})`,
-    );
-    return {
-      sql: `INSERT INTO "request_logs" (${LOG_COLUMNS.map(([c]) => `"${c}"`).join(', ')}) VALUES ${tuples.join(', ')}`,
-      params: params.values,
-    };
-  }
-
-  private insertEvents(events: readonly KeyEventRow[]): SqlStatement {
-    const params = new SqlParams(this.executor.driver);
-    const tuples = events.map(
-      (e) =>
-        `(${[
-          e.ts,
-          e.keyId,
-          e.upstreamId,
-          e.type,
-          e.message,
-          e.details === null ? null : JSON.stringify(e.details),
-        ]
-          .map((v) => params.add(v))
-          .join(', ')})`,
-    );
-    return {
-      sql: `INSERT INTO "key_events" ("ts", "key_id", "upstream_id", "type", "message", "details") VALUES ${tuples.join(', ')}`,
-      params: params.values,
-    };
   }
 }

@@ -1,31 +1,24 @@
 import { ADDITIVE_COLUMNS, DIMENSION_COLUMNS, MAX_COLUMNS } from './rollup-columns';
 import type { RollupDelta } from './rollup-accumulator';
-import { SqlParams, type SqlDriver } from './sql-params';
+import { JsonBatchInsert, type BatchColumn } from '../../../database/json-batch-insert';
+
+import type { SqlDriver } from './sql-params';
 
 export const ROLLUP_TABLE = 'stats_dim_rollups';
 
-const COLUMNS = [...DIMENSION_COLUMNS, ...ADDITIVE_COLUMNS, ...MAX_COLUMNS];
-/** Stays well below SQLite's 32766 and Postgres' 65535 parameter limits. */
-const ROWS_PER_STATEMENT = Math.floor(16_000 / COLUMNS.length);
+const COLUMNS: BatchColumn[] = [
+  ...DIMENSION_COLUMNS.map((name) => ({ name, pg: name === 'bucket' ? 'bigint' : 'text' }) as const),
+  ...[...ADDITIVE_COLUMNS, ...MAX_COLUMNS].map((name) => ({ name, pg: 'bigint' }) as const),
+];
 
 /**
- * `INSERT … ON CONFLICT … DO UPDATE` statements that add the deltas to existing rows. The same text
+ * One `INSERT … ON CONFLICT … DO UPDATE` adding a batch's deltas to the existing rows. The same text
  * runs on SQLite (≥ 3.24) and Postgres; keys must be unique within the batch (the accumulator ensures it).
  */
-export function buildRollupUpserts(
-  driver: SqlDriver,
-  deltas: readonly RollupDelta[],
-): Array<{ sql: string; params: unknown[] }> {
-  const statements: Array<{ sql: string; params: unknown[] }> = [];
-  for (let i = 0; i < deltas.length; i += ROWS_PER_STATEMENT) {
-    const chunk = deltas.slice(i, i + ROWS_PER_STATEMENT);
-    const params = new SqlParams(driver);
-    const tuples = chunk.map(
-      (d) =>
-        `(${valuesOf(d)
-          .map((v) => params.add(v))
-          .join(', ')})`,
-    );
+export class RollupUpsert {
+  private readonly insert: JsonBatchInsert<RollupDelta>;
+
+  constructor(driver: SqlDriver) {
     const t = `"${ROLLUP_TABLE}"`;
     const sets = [
       ...ADDITIVE_COLUMNS.map((c) => `"${c}" = ${t}."${c}" + excluded."${c}"`),
@@ -33,14 +26,18 @@ export function buildRollupUpserts(
         (c) => `"${c}" = CASE WHEN excluded."${c}" > ${t}."${c}" THEN excluded."${c}" ELSE ${t}."${c}" END`,
       ),
     ];
-    statements.push({
-      sql:
-        `INSERT INTO ${t} (${COLUMNS.map((c) => `"${c}"`).join(', ')}) VALUES ${tuples.join(', ')} ` +
-        `ON CONFLICT (${DIMENSION_COLUMNS.map((c) => `"${c}"`).join(', ')}) DO UPDATE SET ${sets.join(', ')}`,
-      params: params.values,
-    });
+    this.insert = new JsonBatchInsert(
+      driver,
+      ROLLUP_TABLE,
+      COLUMNS,
+      valuesOf,
+      `ON CONFLICT (${DIMENSION_COLUMNS.map((c) => `"${c}"`).join(', ')}) DO UPDATE SET ${sets.join(', ')}`,
+    );
   }
-  return statements;
+
+  statement(deltas: readonly RollupDelta[]): { sql: string; params: unknown[] } {
+    return this.insert.statement(deltas);
+  }
 }
 
 function valuesOf(d: RollupDelta): Array<string | number> {
