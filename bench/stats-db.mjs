@@ -23,6 +23,7 @@ const load = (p) => require(join(dist, p));
 const { ENTITIES } = load('database/entities.js');
 const { SQLITE_MIGRATIONS } = load('database/migrations/sqlite/index.js');
 const { LogStore } = load('modules/logs/store/log-store.js');
+const { LogBatch } = load('modules/logs/store/log-batch.js');
 const { createLogSqlExecutor } = load('modules/logs/store/log-sql-executor.js');
 const { LogsRepository } = load('modules/logs/logs.repository.js');
 const { LogsService } = load('modules/logs/logs.service.js');
@@ -300,9 +301,9 @@ const writer = (async () => {
   let i = ROWS + 1;
   while (writing) {
     const t = performance.now();
-    const batch = [];
-    for (let j = 0; j < 200; j++) batch.push(row(i++, now - 1000));
-    await copyStore.writeBatch(batch, []);
+    const batch = new LogBatch();
+    for (let j = 0; j < 200; j++) batch.addRequest(row(i++, now - 1000));
+    await copyStore.writeBatch(batch);
     writeLatencies.push(performance.now() - t);
     await new Promise((r) => setTimeout(r, 50));
   }

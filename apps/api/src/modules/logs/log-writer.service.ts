@@ -15,6 +15,7 @@ import { closeHttpServer } from './close-http-server';
 import { LiveCounters } from './live-counters';
 import { toRequestLogRow, type RequestLogRow } from './log-row.mapper';
 import type { KeyEventInput, RequestOutcome } from './request-outcome';
+import { LogBatch } from './store/log-batch';
 import { LogStore } from './store/log-store';
 
 /** Tuning of the batch writer. */
@@ -22,8 +23,8 @@ export const LOG_WRITER_LIMITS = {
   flushIntervalMs: 1000,
   /** Flush early once this many rows wait. */
   batchRows: 1000,
-  /** Most rows per transaction. */
-  maxRowsPerFlush: 5000,
+  /** Most rows per batch, hence per transaction. */
+  maxRowsPerBatch: 5000,
   /** Rows held while the database is slow or unreachable; beyond this new rows are dropped (and counted). */
   maxBufferedRows: 100_000,
   maxRetryDelayMs: 30_000,
@@ -60,8 +61,12 @@ export interface LogWriterState {
 @Injectable()
 export class LogWriter implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(LogWriter.name);
-  private logs: RequestLogRow[] = [];
-  private events: KeyEventRow[] = [];
+  /** Batches waiting to be written, oldest first; records go into the last one. */
+  private queue: LogBatch[] = [];
+  private queuedRows = 0;
+  private queuedEvents = 0;
+  /** Rows and events of the batches a flush is writing. */
+  private writing = 0;
   private dropped = 0;
   private written = 0;
   private failures = 0;
@@ -100,12 +105,14 @@ export class LogWriter implements OnModuleInit, BeforeApplicationShutdown, OnApp
         const { requestBody: _req, responseBody: _res, ...line } = row;
         process.stdout.write(`${JSON.stringify({ kind: 'request', ...line })}\n`);
       }
-      if (this.buffered() >= LOG_WRITER_LIMITS.maxBufferedRows) {
+      if (this.held() >= LOG_WRITER_LIMITS.maxBufferedRows) {
         this.dropped += 1;
         return;
       }
-      this.logs.push(row);
-      if (this.logs.length === LOG_WRITER_LIMITS.batchRows) {
+      const batch = this.openBatch();
+      batch.addRequest(row);
+      this.queuedRows += 1;
+      if (batch.rows === LOG_WRITER_LIMITS.batchRows) {
         setImmediate(() => this.tick());
       }
     } catch (error) {
@@ -124,11 +131,12 @@ export class LogWriter implements OnModuleInit, BeforeApplicationShutdown, OnApp
       if (this.config.log.format === 'json') {
         process.stdout.write(`${JSON.stringify({ kind: 'key_event', ...row })}\n`);
       }
-      if (this.buffered() >= LOG_WRITER_LIMITS.maxBufferedRows) {
+      if (this.held() >= LOG_WRITER_LIMITS.maxBufferedRows) {
         this.dropped += 1;
         return;
       }
-      this.events.push(row);
+      this.openBatch().addEvent(row);
+      this.queuedEvents += 1;
     } catch (error) {
       this.logger.error(`Could not record a key event: ${String(error)}`);
     }
@@ -152,8 +160,8 @@ export class LogWriter implements OnModuleInit, BeforeApplicationShutdown, OnApp
 
   state(): LogWriterState {
     return {
-      bufferedRows: this.logs.length,
-      bufferedEvents: this.events.length,
+      bufferedRows: this.queuedRows,
+      bufferedEvents: this.queuedEvents,
       droppedRows: this.dropped,
       writtenRows: this.written,
       consecutiveFailures: this.failures,
@@ -165,7 +173,7 @@ export class LogWriter implements OnModuleInit, BeforeApplicationShutdown, OnApp
     this.flushing ??= this.flushAll().finally(() => {
       this.flushing = null;
       // A full batch gathered while writing goes next rather than at the next timer tick.
-      if (this.logs.length >= LOG_WRITER_LIMITS.batchRows) {
+      if (this.queuedRows >= LOG_WRITER_LIMITS.batchRows) {
         setImmediate(() => this.tick());
       }
     });
@@ -227,39 +235,43 @@ export class LogWriter implements OnModuleInit, BeforeApplicationShutdown, OnApp
   }
 
   /**
-   * Writes what is buffered when it starts, in chunks. Rows recorded meanwhile wait for the next flush: a
-   * busy proxy then gets a few large transactions instead of a stream of tiny ones, each of which pays
-   * the fixed costs of a commit, a full-text segment and the rollup upserts.
+   * Writes the batches queued when it starts, one transaction each. Rows recorded meanwhile wait for the
+   * next flush: a busy proxy then gets a few large transactions instead of a stream of tiny ones, each of
+   * which pays the fixed costs of a commit, a full-text segment and the rollup upserts. A failed batch
+   * goes back to the front of the queue with those after it.
    */
   private async flushAll(): Promise<void> {
-    const limit = LOG_WRITER_LIMITS.maxRowsPerFlush;
-    const chunks = Math.ceil(Math.max(this.logs.length, this.events.length) / limit);
-    for (let chunk = 0; chunk < chunks && this.buffered() > 0; chunk++) {
-      const rows = this.logs.splice(0, limit);
-      const events = this.events.splice(0, limit);
+    const taken = this.queue;
+    this.queue = [];
+    this.moveQueued(taken, -1);
+    for (let i = 0; i < taken.length; i++) {
+      const batch = taken[i];
       const started = performance.now();
       try {
-        await this.store.writeBatch(rows, events);
-        this.written += rows.length;
+        await this.store.writeBatch(batch);
+        this.writing -= batch.size;
+        this.written += batch.rows;
         this.failures = 0;
         this.retryAt = 0;
         this.notify(this.flushListeners, {
-          rows: rows.length,
-          events: events.length,
+          rows: batch.rows,
+          events: batch.events.length,
           durationMs: performance.now() - started,
           ok: true,
         });
       } catch (error) {
-        this.requeue(rows, events);
+        const rest = taken.slice(i);
+        this.queue = rest.concat(this.queue);
+        this.moveQueued(rest, 1);
         this.failures += 1;
         const delay = Math.min(LOG_WRITER_LIMITS.maxRetryDelayMs, 1000 * 2 ** (this.failures - 1));
         this.retryAt = Date.now() + delay;
         this.logger.warn(
-          `Writing ${rows.length} request log rows failed (${String(error)}); retrying in ${delay} ms`,
+          `Writing ${batch.rows} request log rows failed (${String(error)}); retrying in ${delay} ms`,
         );
         this.notify(this.flushListeners, {
-          rows: rows.length,
-          events: events.length,
+          rows: batch.rows,
+          events: batch.events.length,
           durationMs: performance.now() - started,
           ok: false,
         });
@@ -268,16 +280,23 @@ export class LogWriter implements OnModuleInit, BeforeApplicationShutdown, OnApp
     }
   }
 
-  /** Puts a failed batch back in front, keeping the newest rows when the bound is exceeded. */
-  private requeue(rows: RequestLogRow[], events: KeyEventRow[]): void {
-    this.logs = rows.concat(this.logs);
-    this.events = events.concat(this.events);
-    const excess = this.buffered() - LOG_WRITER_LIMITS.maxBufferedRows;
-    if (excess > 0) {
-      const fromLogs = Math.min(excess, this.logs.length);
-      this.logs.splice(0, fromLogs);
-      this.events.splice(0, excess - fromLogs);
-      this.dropped += excess;
+  /** The batch new records go into: the last queued one, or a new one when it is full. */
+  private openBatch(): LogBatch {
+    const last = this.queue[this.queue.length - 1];
+    if (last && last.size < LOG_WRITER_LIMITS.maxRowsPerBatch) {
+      return last;
+    }
+    const batch = new LogBatch();
+    this.queue.push(batch);
+    return batch;
+  }
+
+  /** Moves batches between the queue's counts (direction 1) and the in-flight count (direction -1). */
+  private moveQueued(batches: readonly LogBatch[], direction: 1 | -1): void {
+    for (const batch of batches) {
+      this.queuedRows += direction * batch.rows;
+      this.queuedEvents += direction * batch.events.length;
+      this.writing -= direction * batch.size;
     }
   }
 
@@ -297,8 +316,14 @@ export class LogWriter implements OnModuleInit, BeforeApplicationShutdown, OnApp
       : null;
   }
 
+  /** Rows and events queued (not yet taken by a flush). */
   private buffered(): number {
-    return this.logs.length + this.events.length;
+    return this.queuedRows + this.queuedEvents;
+  }
+
+  /** Everything held in memory, including batches being written. */
+  private held(): number {
+    return this.buffered() + this.writing;
   }
 
   private notify<T>(listeners: Set<(value: T) => void>, value: T): void {

@@ -6,11 +6,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AppConfig } from '../../config/app-config';
 import type { SettingsService } from '../settings/settings.service';
 import { DEFAULT_SETTINGS } from '../settings/settings.defaults';
-import type { KeyEventRow } from './key-event-row';
 import { LiveCounters } from './live-counters';
-import type { RequestLogRow } from './log-row.mapper';
 import { LogWriter } from './log-writer.service';
 import type { RequestOutcome } from './request-outcome';
+import type { LogBatch } from './store/log-batch';
 import type { LogStore } from './store/log-store';
 
 function outcome(requestId: string): RequestOutcome {
@@ -48,10 +47,11 @@ class FakeStore {
 
   constructor(private readonly writeMs = 0) {}
 
-  async writeBatch(rows: readonly RequestLogRow[], _events: readonly KeyEventRow[]): Promise<void> {
-    this.steps.push(`write ${rows.length}`);
+  async writeBatch(batch: LogBatch): Promise<void> {
+    this.steps.push(`write ${batch.rows}`);
     await new Promise((resolve) => setTimeout(resolve, this.writeMs));
-    this.written.push(...rows.map((r) => r.requestId));
+    // An encoded row is its column values; the request id comes second.
+    this.written.push(...batch.encodedRows.map((r) => (JSON.parse(r) as string[])[1]));
     this.steps.push('committed');
   }
 

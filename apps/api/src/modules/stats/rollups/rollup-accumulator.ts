@@ -71,39 +71,76 @@ const FAILURE_FIELD: Record<OutcomeClass, keyof RollupDelta | null> = {
   [OutcomeClass.ClientCancel]: 'cancelled',
 };
 
+/** The order of a bucket's per-dimension maps in the accumulator. */
+const DIMENSIONS = [
+  RollupDimension.All,
+  RollupDimension.Key,
+  RollupDimension.Model,
+  RollupDimension.Upstream,
+  RollupDimension.Client,
+  RollupDimension.Status,
+] as const;
+
+type DimensionMaps = Array<Map<string, RollupDelta>>;
+
 /**
  * Folds a batch of log rows into one delta per rollup key, so each key is upserted once per batch.
  * Every row counts once in each dimension: per grain one `all` row, one per key, model, upstream, ...
+ * Rows are folded as they are recorded, so lookups go through nested maps (grain → bucket → dimension →
+ * value) and allocate nothing unless a key is new.
  */
 export class RollupAccumulator {
-  private readonly deltas = new Map<string, RollupDelta>();
+  private readonly grains = new Map<Grain, Map<number, DimensionMaps>>();
 
   add(grains: readonly Grain[], row: RollupSource): void {
-    const values: Array<[RollupDimension, string]> = [
-      [RollupDimension.All, ''],
-      [RollupDimension.Key, row.keyId ?? ''],
-      [RollupDimension.Model, row.model ?? ''],
-      [RollupDimension.Upstream, row.upstreamId ?? ''],
-      [RollupDimension.Client, row.clientKeyId ?? ''],
-      [RollupDimension.Status, row.statusClass],
-    ];
     for (const grain of grains) {
-      const bucket = floorTo(row.ts, GRAIN_MS[grain]);
-      for (const [dim, value] of values) {
-        const mapKey = `${grain}|${dim}|${bucket}|${value}`;
-        let delta = this.deltas.get(mapKey);
-        if (!delta) {
-          delta = emptyDelta(grain, dim, bucket, value);
-          this.deltas.set(mapKey, delta);
-        }
-        apply(delta, row);
+      let buckets = this.grains.get(grain);
+      if (!buckets) {
+        buckets = new Map();
+        this.grains.set(grain, buckets);
       }
+      const bucket = floorTo(row.ts, GRAIN_MS[grain]);
+      let dims = buckets.get(bucket);
+      if (!dims) {
+        dims = DIMENSIONS.map(() => new Map<string, RollupDelta>());
+        buckets.set(bucket, dims);
+      }
+      fold(dims[0], grain, RollupDimension.All, bucket, '', row);
+      fold(dims[1], grain, RollupDimension.Key, bucket, row.keyId ?? '', row);
+      fold(dims[2], grain, RollupDimension.Model, bucket, row.model ?? '', row);
+      fold(dims[3], grain, RollupDimension.Upstream, bucket, row.upstreamId ?? '', row);
+      fold(dims[4], grain, RollupDimension.Client, bucket, row.clientKeyId ?? '', row);
+      fold(dims[5], grain, RollupDimension.Status, bucket, row.statusClass, row);
     }
   }
 
   rows(): RollupDelta[] {
-    return [...this.deltas.values()];
+    const out: RollupDelta[] = [];
+    for (const buckets of this.grains.values()) {
+      for (const dims of buckets.values()) {
+        for (const values of dims) {
+          out.push(...values.values());
+        }
+      }
+    }
+    return out;
   }
+}
+
+function fold(
+  values: Map<string, RollupDelta>,
+  grain: Grain,
+  dim: RollupDimension,
+  bucket: number,
+  value: string,
+  row: RollupSource,
+): void {
+  let delta = values.get(value);
+  if (!delta) {
+    delta = emptyDelta(grain, dim, bucket, value);
+    values.set(value, delta);
+  }
+  apply(delta, row);
 }
 
 function emptyDelta(grain: Grain, dim: RollupDimension, bucket: number, value: string): RollupDelta {

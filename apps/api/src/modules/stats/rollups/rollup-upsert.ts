@@ -1,6 +1,6 @@
 import { ADDITIVE_COLUMNS, DIMENSION_COLUMNS, MAX_COLUMNS } from './rollup-columns';
 import type { RollupDelta } from './rollup-accumulator';
-import { JsonBatchInsert, type BatchColumn } from '../../../database/json-batch-insert';
+import { JsonBatchInsert, encodeRow, type BatchColumn } from '../../../database/json-batch-insert';
 
 import type { SqlDriver } from './sql-params';
 
@@ -16,7 +16,7 @@ const COLUMNS: BatchColumn[] = [
  * runs on SQLite (≥ 3.24) and Postgres; keys must be unique within the batch (the accumulator ensures it).
  */
 export class RollupUpsert {
-  private readonly insert: JsonBatchInsert<RollupDelta>;
+  private readonly insert: JsonBatchInsert;
 
   constructor(driver: SqlDriver) {
     const t = `"${ROLLUP_TABLE}"`;
@@ -30,13 +30,12 @@ export class RollupUpsert {
       driver,
       ROLLUP_TABLE,
       COLUMNS,
-      valuesOf,
       `ON CONFLICT (${DIMENSION_COLUMNS.map((c) => `"${c}"`).join(', ')}) DO UPDATE SET ${sets.join(', ')}`,
     );
   }
 
   statement(deltas: readonly RollupDelta[]): { sql: string; params: unknown[] } {
-    return this.insert.statement(deltas);
+    return this.insert.statement(deltas.map((d) => encodeRow(valuesOf(d))));
   }
 }
 
