@@ -5,6 +5,7 @@ import { KeyStateReader } from '../balancer/key-state.reader';
 import { PoolCatalog } from '../keys/pool-catalog.service';
 import { LogWriter } from '../logs/log-writer.service';
 import { LATENCY_BOUNDS_MS } from '../stats/rollups/latency-histogram';
+import { TalliedCounter } from './tallied-counter';
 
 const SECONDS_BUCKETS = LATENCY_BOUNDS_MS.map((ms) => ms / 1000);
 const COOLDOWN_EVENTS = new Set<string>([KeyEventType.CooldownStarted, KeyEventType.QuotaExhausted]);
@@ -17,8 +18,11 @@ const COOLDOWN_EVENTS = new Set<string>([KeyEventType.CooldownStarted, KeyEventT
 export class MetricsService implements OnModuleInit, OnModuleDestroy {
   readonly registry = new Registry();
   private readonly unsubscribe: Array<() => void> = [];
+  /** `{ upstream: name }` per upstream id, for the histograms; rebuilt when the catalog changes. */
+  private upstreamLabels = new Map<string | null, { upstream: string }>();
+  private labelsSnapshot: unknown = null;
 
-  private readonly requests = new Counter({
+  private readonly requests = new TalliedCounter({
     name: 'keypool_requests_total',
     help: 'Finished client requests',
     labelNames: ['upstream', 'model', 'status', 'outcome'] as const,
@@ -38,19 +42,19 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
     buckets: SECONDS_BUCKETS,
     registers: [this.registry],
   });
-  private readonly tokens = new Counter({
+  private readonly tokens = new TalliedCounter({
     name: 'keypool_tokens_total',
     help: 'Tokens reported by upstreams',
     labelNames: ['upstream', 'model', 'type'] as const,
     registers: [this.registry],
   });
-  private readonly retried = new Counter({
+  private readonly retried = new TalliedCounter({
     name: 'keypool_retried_requests_total',
     help: 'Requests that needed more than one upstream attempt',
     labelNames: ['upstream'] as const,
     registers: [this.registry],
   });
-  private readonly attempts = new Counter({
+  private readonly attempts = new TalliedCounter({
     name: 'keypool_upstream_attempts_total',
     help: 'Upstream attempts by outcome class',
     labelNames: ['upstream', 'outcome'] as const,
@@ -136,24 +140,25 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     this.unsubscribe.push(
       this.writer.onRecorded((row) => {
-        const upstream = this.upstreamName(row.upstreamId);
+        const labels = this.labelsFor(row.upstreamId);
+        const upstream = labels.upstream;
         const model = row.modelRequested ?? row.modelResolved ?? 'none';
-        this.requests.inc({ upstream, model, status: String(row.status), outcome: row.outcome });
-        this.latency.observe({ upstream }, row.latencyMs / 1000);
+        this.requests.add([upstream, model, String(row.status), row.outcome]);
+        this.latency.observe(labels, row.latencyMs / 1000);
         if (row.ttfbMs !== null) {
-          this.ttfb.observe({ upstream }, row.ttfbMs / 1000);
+          this.ttfb.observe(labels, row.ttfbMs / 1000);
         }
         if (row.promptTokens) {
-          this.tokens.inc({ upstream, model, type: 'prompt' }, row.promptTokens);
+          this.tokens.add([upstream, model, 'prompt'], row.promptTokens);
         }
         if (row.completionTokens) {
-          this.tokens.inc({ upstream, model, type: 'completion' }, row.completionTokens);
+          this.tokens.add([upstream, model, 'completion'], row.completionTokens);
         }
         if (row.attempts.length > 1) {
-          this.retried.inc({ upstream });
+          this.retried.add([upstream]);
         }
         for (const attempt of row.attempts) {
-          this.attempts.inc({ upstream: this.upstreamName(attempt.upstreamId), outcome: attempt.outcome });
+          this.attempts.add([this.labelsFor(attempt.upstreamId).upstream, attempt.outcome]);
         }
       }),
       this.writer.onKeyEvent((event) => {
@@ -177,6 +182,20 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
 
   render(): Promise<string> {
     return this.registry.metrics();
+  }
+
+  private labelsFor(id: string | null): { upstream: string } {
+    const snapshot = this.catalog.snapshot();
+    if (snapshot !== this.labelsSnapshot) {
+      this.labelsSnapshot = snapshot;
+      this.upstreamLabels = new Map();
+    }
+    let labels = this.upstreamLabels.get(id);
+    if (!labels) {
+      labels = { upstream: this.upstreamName(id) };
+      this.upstreamLabels.set(id, labels);
+    }
+    return labels;
   }
 
   private upstreamName(id: string | null): string {

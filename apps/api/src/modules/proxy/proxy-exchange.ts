@@ -536,15 +536,9 @@ export class ProxyExchange implements UpstreamBodySink {
   };
 
   private meter(capture: HeadTailCapture, filter: UsageChunkFilter | null): TokenUsage {
-    let usage: TokenUsage | null = null;
-    if (filter?.usageData) {
-      try {
-        const parsed = JSON.parse(filter.usageData) as { usage?: Record<string, unknown> };
-        usage = parsed.usage ? openAiUsage(parsed.usage) : null;
-      } catch {
-        usage = null;
-      }
-    }
+    const hidden = filter?.usageEvent?.usage;
+    let usage: TokenUsage | null =
+      hidden && typeof hidden === 'object' ? openAiUsage(hidden as Record<string, unknown>) : null;
     // Only Anthropic's usage starts in the head (message_start); the others need the tail alone.
     usage ??= usageFromText(
       this.route.format,

@@ -35,7 +35,7 @@ describe(UsageChunkFilter.name, () => {
       const filter = new UsageChunkFilter();
       const out = filter.push(stream.slice(0, cut)) + filter.push(stream.slice(cut)) + filter.flush();
       expect(out).toBe(content + done);
-      expect(JSON.parse(filter.usageData!)).toMatchObject({ usage: { prompt_tokens: 3 } });
+      expect(filter.usageEvent).toMatchObject({ usage: { prompt_tokens: 3 } });
     }
   });
 
@@ -53,7 +53,7 @@ describe(UsageChunkFilter.name, () => {
           ),
         );
         expect(out.toString()).toBe(content + accented + accented + done);
-        expect(JSON.parse(filter.usageData!)).toMatchObject({ usage: { prompt_tokens: 3 } });
+        expect(filter.usageEvent).toMatchObject({ usage: { prompt_tokens: 3 } });
       }
     }
   });

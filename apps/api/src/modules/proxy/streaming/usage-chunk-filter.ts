@@ -16,8 +16,8 @@ export class UsageChunkFilter {
   private readonly decoder = new StringDecoder('utf8');
   /** The decoder holds no partial character (the last chunk ended on a newline). */
   private decoderClean = true;
-  /** The hidden chunk's data, for metering. */
-  usageData: string | null = null;
+  /** The hidden chunk's parsed data, for metering. */
+  usageEvent: { usage?: unknown } | null = null;
 
   /**
    * Filters raw upstream bytes. A chunk made of whole events none of which carries a usage object is
@@ -64,9 +64,9 @@ export class UsageChunkFilter {
     }
     const data = eventData(event);
     try {
-      const parsed = JSON.parse(data) as { choices?: unknown };
+      const parsed = JSON.parse(data) as { choices?: unknown; usage?: unknown };
       if (Array.isArray(parsed.choices) && parsed.choices.length === 0) {
-        this.usageData = data;
+        this.usageEvent = parsed;
         return false;
       }
     } catch {
