@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, type DeepPartial, type Repository } from 'typeorm';
+import { In, IsNull, Not, Or, type DeepPartial, type Repository } from 'typeorm';
 import { isUuid } from '../upstreams/upstreams.repository';
 import { ApiKeyEntity } from './api-key.entity';
 
@@ -71,8 +71,22 @@ export class KeysRepository {
     return this.repo.save(this.repo.merge(entity, values));
   }
 
-  async setEnabled(id: string, enabled: boolean, disabledReason: 'manual' | 'invalid' | null): Promise<void> {
-    await this.repo.update({ id }, { enabled, disabledReason });
+  /**
+   * Disables the key as invalid unless it already is. The condition is part of the UPDATE, so when several
+   * replicas see the same 401 only one of them changes the row (and writes the event): true for that one.
+   */
+  async markInvalid(id: string): Promise<boolean> {
+    const result = await this.repo.update(
+      { id, disabledReason: Or(IsNull(), Not('invalid')) },
+      { enabled: false, disabledReason: 'invalid' },
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Enables a disabled key; true when this call changed it. */
+  async reenable(id: string): Promise<boolean> {
+    const result = await this.repo.update({ id, enabled: false }, { enabled: true, disabledReason: null });
+    return (result.affected ?? 0) > 0;
   }
 
   async delete(ids: string[]): Promise<void> {

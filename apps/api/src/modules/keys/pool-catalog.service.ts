@@ -13,8 +13,8 @@ import type { CatalogKey, CatalogUpstream, PoolSnapshot } from './pool-catalog.t
  * - `snapshot()` is synchronous; it never touches the database;
  * - `onChange(listener)` fires after the snapshot was replaced (admin change, reload, other replica);
  * - `reload()` rebuilds the snapshot from the database (admin changes here, notifications from other replicas);
- * - `markKeyInvalid(keyId, message)` persists `enabled=false, disabledReason='invalid'`, writes a key event,
- *   and reloads the snapshot; `reenableKey(keyId, message)` undoes it.
+ * - `markKeyInvalid(keyId, message)` persists `enabled=false, disabledReason='invalid'`, writes a key event
+ *   if this call changed the row (once across replicas), and reloads the snapshot; `reenableKey` undoes it.
  */
 @Injectable()
 export class PoolCatalog implements OnModuleInit {
@@ -63,13 +63,14 @@ export class PoolCatalog implements OnModuleInit {
     if (!key || key.disabledReason === 'invalid') {
       return;
     }
-    await this.keys.setEnabled(keyId, false, 'invalid');
-    this.collaborators.recordKeyEvent({
-      keyId,
-      upstreamId: key.upstreamId,
-      type: KeyEventType.Invalidated,
-      message,
-    });
+    if (await this.keys.markInvalid(keyId)) {
+      this.collaborators.recordKeyEvent({
+        keyId,
+        upstreamId: key.upstreamId,
+        type: KeyEventType.Invalidated,
+        message,
+      });
+    }
     await this.reload();
   }
 
@@ -78,13 +79,14 @@ export class PoolCatalog implements OnModuleInit {
     if (!key || key.enabled) {
       return;
     }
-    await this.keys.setEnabled(keyId, true, null);
-    this.collaborators.recordKeyEvent({
-      keyId,
-      upstreamId: key.upstreamId,
-      type: KeyEventType.Enabled,
-      message,
-    });
+    if (await this.keys.reenable(keyId)) {
+      this.collaborators.recordKeyEvent({
+        keyId,
+        upstreamId: key.upstreamId,
+        type: KeyEventType.Enabled,
+        message,
+      });
+    }
     await this.reload();
   }
 

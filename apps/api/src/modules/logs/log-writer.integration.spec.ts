@@ -2,16 +2,10 @@ import { OutcomeClass, type Settings } from '@keypool/shared';
 import { SchedulerRegistry, ScheduleModule } from '@nestjs/schedule';
 import { Test } from '@nestjs/testing';
 import type { HttpAdapterHost } from '@nestjs/core';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_DRIVERS, openTestDatabase } from '../../../test/support/test-database';
 import type { AppConfig } from '../../config/app-config';
-import { ENTITIES } from '../../database/entities';
-import { POSTGRES_MIGRATIONS } from '../../database/migrations/postgres';
-import { SQLITE_MIGRATIONS } from '../../database/migrations/sqlite';
 import type { KeyStateReader } from '../balancer/key-state.reader';
 import type { PoolCatalog } from '../keys/pool-catalog.service';
 import type { SettingsService } from '../settings/settings.service';
@@ -75,56 +69,7 @@ function outcomeFor(i: number, now: number): RequestOutcome {
   };
 }
 
-/** Postgres runs too when E2E_DATABASE_URL points at a server (a throwaway database per run). */
-const POSTGRES_URL = process.env.E2E_DATABASE_URL;
-const DRIVERS = POSTGRES_URL ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const);
-
-/** A real, migrated database in a temp dir (SQLite) or a fresh database on the server (Postgres). */
-async function openDatabase(
-  driver: 'sqlite' | 'postgres',
-): Promise<{ dataSource: DataSource; drop: () => Promise<void> }> {
-  if (driver === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'keypool-logs-'));
-    const dataSource = await new DataSource({
-      type: 'sqlite',
-      database: join(dir, 'test.sqlite'),
-      entities: ENTITIES,
-      migrations: SQLITE_MIGRATIONS,
-      enableWAL: true,
-      busyTimeout: 5000,
-    }).initialize();
-    await dataSource.runMigrations();
-    return {
-      dataSource,
-      drop: async () => {
-        await dataSource.destroy();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  const name = `keypool_spec_logs_${randomBytes(4).toString('hex')}`;
-  const admin = await new DataSource({ type: 'postgres', url: POSTGRES_URL, extra: { max: 1 } }).initialize();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = new URL(POSTGRES_URL!);
-  url.pathname = `/${name}`;
-  const dataSource = await new DataSource({
-    type: 'postgres',
-    url: url.toString(),
-    entities: ENTITIES,
-    migrations: POSTGRES_MIGRATIONS,
-  }).initialize();
-  await dataSource.runMigrations({ transaction: 'each' });
-  return {
-    dataSource,
-    drop: async () => {
-      await dataSource.destroy();
-      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await admin.destroy();
-    },
-  };
-}
-
-describe.each(DRIVERS)(`${LogWriter.name} on %s`, (driver) => {
+describe.each(TEST_DRIVERS)(`${LogWriter.name} on %s`, (driver) => {
   let drop: () => Promise<void>;
   let dataSource: DataSource;
   let store: LogStore;
@@ -143,7 +88,7 @@ describe.each(DRIVERS)(`${LogWriter.name} on %s`, (driver) => {
     Number((await rows<{ n: number }>(sql, params))[0]?.n);
 
   beforeAll(async () => {
-    ({ dataSource, drop } = await openDatabase(driver));
+    ({ dataSource, drop } = await openTestDatabase(driver));
     store = new LogStore(createLogSqlExecutor(dataSource));
     const settingsService = {
       current: () => settings,
