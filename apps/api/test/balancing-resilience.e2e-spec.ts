@@ -193,6 +193,41 @@ describe('a key freeing up inside the queue timeout', () => {
     console.log(`queue: first call ${first.status}; waiting call served after ${Date.now() - started} ms`);
     expect(completion.choices[0]?.message.content).toBe(replyText());
   });
+
+  it('should send a waiting streaming client SSE keep-alive comments at once, then the stream', async () => {
+    pool.mock.setBehavior('*', { mode: 'rate_limit', retryAfterSeconds: 2 });
+    await httpJson('POST', `${pool.keypool.url}/v1/chat/completions`, chat, {
+      authorization: `Bearer ${pool.masterKey}`,
+    });
+    pool.mock.setBehavior('*', null);
+    const started = Date.now();
+    const res = await fetch(`${pool.keypool.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${pool.masterKey}` },
+      body: JSON.stringify({ ...chat, stream: true }),
+    });
+    const headersAfter = Date.now() - started;
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    const first = decoder.decode((await reader.read()).value);
+    const firstAfter = Date.now() - started;
+    let rest = '';
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      rest += decoder.decode(chunk.value, { stream: true });
+    }
+    const doneAfter = Date.now() - started;
+    console.log(
+      `waiting stream: headers after ${headersAfter} ms, keep-alive after ${firstAfter} ms, done after ${doneAfter} ms`,
+    );
+    // The keys cool for 2 s: the client hears from keypool long before that, then gets the whole stream.
+    expect(first.startsWith(': keep-alive')).toBe(true);
+    expect(firstAfter).toBeLessThan(1_000);
+    expect(doneAfter).toBeGreaterThan(1_000);
+    expect(rest).toContain('"content"');
+    expect(rest.trimEnd().endsWith('data: [DONE]')).toBe(true);
+  });
 });
 
 describe('weighted distribution over real HTTP', () => {
