@@ -209,7 +209,7 @@ describe('a key freeing up inside the queue timeout', () => {
     const headersAfter = Date.now() - started;
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/event-stream');
-    const reader = res.body!.getReader();
+    const reader = res.body!.getReader() as ReadableStreamDefaultReader<Uint8Array>;
     const decoder = new TextDecoder();
     const first = decoder.decode((await reader.read()).value);
     const firstAfter = Date.now() - started;
