@@ -105,7 +105,7 @@ describe('admin password', () => {
       const admin = adminClient(keypool.url);
       const oldToken = await admin.login(generated);
       const me = await admin.request('GET', '/api/auth/me');
-      expect(me.body).toEqual({ authenticated: true, loginRequired: true });
+      expect(me.body).toEqual({ authenticated: true, loginRequired: true, passwordManagedByEnv: false });
 
       const tooShort = await admin.request('POST', '/api/auth/password', {
         currentPassword: generated,
@@ -146,7 +146,12 @@ describe('admin password', () => {
     const keypool = await startKeypool();
     try {
       const admin = adminClient(keypool.url);
+      expect((await httpJson('GET', `${keypool.url}/api/auth/me`)).body).toMatchObject({
+        authenticated: false,
+        passwordManagedByEnv: false,
+      });
       await admin.login();
+      expect((await admin.request('GET', '/api/auth/me')).body).toMatchObject({ passwordManagedByEnv: true });
       const res = await admin.request('POST', '/api/auth/password', {
         currentPassword: TEST_ADMIN_PASSWORD,
         newPassword: 'another-password',
@@ -165,6 +170,7 @@ describe('admin password', () => {
       expect((await httpJson('GET', `${keypool.url}/api/auth/me`)).body).toEqual({
         authenticated: false,
         loginRequired: false,
+        passwordManagedByEnv: false,
       });
     } finally {
       await keypool.stop();

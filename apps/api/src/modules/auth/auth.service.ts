@@ -24,7 +24,11 @@ export class AuthService {
   }
 
   me(authenticated: boolean): MeResponse {
-    return { authenticated, loginRequired: this.config.auth.requireAdminLogin };
+    return {
+      authenticated,
+      loginRequired: this.config.auth.requireAdminLogin,
+      passwordManagedByEnv: authenticated && this.credentials.passwordManagedByEnv(),
+    };
   }
 
   /** Changes the password, revokes every older token and returns a fresh one for this session. */

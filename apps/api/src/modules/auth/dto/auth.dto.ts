@@ -24,6 +24,13 @@ export class MeResponseDto implements MeResponse {
 
   @ApiProperty({ example: true, description: 'False when REQUIRE_ADMIN_LOGIN=false' })
   loginRequired: boolean;
+
+  @ApiProperty({
+    example: false,
+    description:
+      'True when ADMIN_PASSWORD sets the password (it cannot be changed here); false when not signed in',
+  })
+  passwordManagedByEnv: boolean;
 }
 
 export class ChangePasswordDto implements ChangePasswordRequest {

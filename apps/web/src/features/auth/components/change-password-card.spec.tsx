@@ -1,6 +1,6 @@
 import { screen, waitFor } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { authToken } from '@/lib/auth-token';
 import { renderWithProviders } from '@/testing/render';
 import { server } from '@/testing/server';
@@ -16,7 +16,25 @@ async function fillAndSubmit(
   await user.click(screen.getByRole('button', { name: 'Change password' }));
 }
 
+function meAnswers(passwordManagedByEnv: boolean) {
+  server.use(
+    http.get('/api/auth/me', () =>
+      HttpResponse.json({ authenticated: true, loginRequired: true, passwordManagedByEnv }),
+    ),
+  );
+}
+
 describe(ChangePasswordCard.name, () => {
+  beforeEach(() => meAnswers(false));
+
+  it('should say up front, without a form, when ADMIN_PASSWORD manages the password', async () => {
+    authToken.set('token');
+    meAnswers(true);
+    renderWithProviders(<ChangePasswordCard />);
+    expect(await screen.findByText('The password is set by the environment')).toBeInTheDocument();
+    expect(screen.queryByLabelText('Current password')).not.toBeInTheDocument();
+  });
+
   it('should send both passwords and keep the fresh token', async () => {
     authToken.set('old-token');
     let body: unknown;

@@ -9,12 +9,13 @@ import {
   TextField,
   Typography,
 } from '@mui/material';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Controller, useForm, type Path } from 'react-hook-form';
 import { ApiError } from '@/lib/api-client';
 import { applyServerErrors } from '@/lib/form-errors';
 import { notify } from '@/lib/notify';
-import { useChangePassword } from '../api/auth.queries';
+import { authQueries, useChangePassword } from '../api/auth.queries';
 
 interface PasswordValues {
   currentPassword: string;
@@ -34,8 +35,10 @@ export function ChangePasswordCard() {
     defaultValues: EMPTY,
   });
   const [formError, setFormError] = useState<string | null>(null);
-  // Known only once the API answers 409: the password then lives in the environment, not here.
-  const [managedByEnv, setManagedByEnv] = useState(false);
+  // `/auth/me` says so up front; a 409 on submit says so too (e.g. the variable was set since the page loaded).
+  const me = useQuery(authQueries.me());
+  const [refusedAsEnvManaged, setManagedByEnv] = useState(false);
+  const managedByEnv = refusedAsEnvManaged || me.data?.passwordManagedByEnv === true;
 
   const onSubmit = handleSubmit(({ currentPassword, newPassword }) => {
     setFormError(null);
