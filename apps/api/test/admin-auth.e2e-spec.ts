@@ -146,10 +146,6 @@ describe('admin password', () => {
     const keypool = await startKeypool();
     try {
       const admin = adminClient(keypool.url);
-      expect((await httpJson('GET', `${keypool.url}/api/auth/me`)).body).toMatchObject({
-        authenticated: false,
-        passwordManagedByEnv: false,
-      });
       await admin.login();
       expect((await admin.request('GET', '/api/auth/me')).body).toMatchObject({ passwordManagedByEnv: true });
       const res = await admin.request('POST', '/api/auth/password', {
@@ -170,7 +166,7 @@ describe('admin password', () => {
       expect((await httpJson('GET', `${keypool.url}/api/auth/me`)).body).toEqual({
         authenticated: false,
         loginRequired: false,
-        passwordManagedByEnv: false,
+        passwordManagedByEnv: true,
       });
     } finally {
       await keypool.stop();

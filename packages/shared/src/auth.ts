@@ -12,7 +12,7 @@ export interface MeResponse {
   authenticated: boolean;
   /** False when REQUIRE_ADMIN_LOGIN=false: the admin API is open. */
   loginRequired: boolean;
-  /** The password comes from ADMIN_PASSWORD and cannot be changed through the API (told to signed-in admins only). */
+  /** The password comes from ADMIN_PASSWORD and cannot be changed through the API. */
   passwordManagedByEnv: boolean;
 }
 

@@ -27,7 +27,7 @@ export class AuthService {
     return {
       authenticated,
       loginRequired: this.config.auth.requireAdminLogin,
-      passwordManagedByEnv: authenticated && this.credentials.passwordManagedByEnv(),
+      passwordManagedByEnv: this.credentials.passwordManagedByEnv(),
     };
   }
 

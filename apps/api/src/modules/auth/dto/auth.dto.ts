@@ -27,8 +27,7 @@ export class MeResponseDto implements MeResponse {
 
   @ApiProperty({
     example: false,
-    description:
-      'True when ADMIN_PASSWORD sets the password (it cannot be changed here); false when not signed in',
+    description: 'True when ADMIN_PASSWORD sets the password: it cannot be changed through the API',
   })
   passwordManagedByEnv: boolean;
 }
