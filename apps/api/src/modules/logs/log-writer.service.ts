@@ -63,10 +63,8 @@ export class LogWriter implements OnModuleInit, BeforeApplicationShutdown, OnApp
   private readonly logger = new Logger(LogWriter.name);
   /** Batches waiting to be written, oldest first; records go into the last one. */
   private queue: LogBatch[] = [];
-  private queuedRows = 0;
-  private queuedEvents = 0;
-  /** Rows and events of the batches a flush is writing. */
-  private writing = 0;
+  /** Batches a flush took from the queue and has not written yet. */
+  private writing: readonly LogBatch[] = [];
   private dropped = 0;
   private written = 0;
   private failures = 0;
@@ -111,7 +109,6 @@ export class LogWriter implements OnModuleInit, BeforeApplicationShutdown, OnApp
       }
       const batch = this.openBatch();
       batch.addRequest(row);
-      this.queuedRows += 1;
       if (batch.rows === LOG_WRITER_LIMITS.batchRows) {
         setImmediate(() => this.tick());
       }
@@ -136,7 +133,6 @@ export class LogWriter implements OnModuleInit, BeforeApplicationShutdown, OnApp
         return;
       }
       this.openBatch().addEvent(row);
-      this.queuedEvents += 1;
     } catch (error) {
       this.logger.error(`Could not record a key event: ${String(error)}`);
     }
@@ -160,8 +156,8 @@ export class LogWriter implements OnModuleInit, BeforeApplicationShutdown, OnApp
 
   state(): LogWriterState {
     return {
-      bufferedRows: this.queuedRows,
-      bufferedEvents: this.queuedEvents,
+      bufferedRows: total(this.queue, (b) => b.rows),
+      bufferedEvents: total(this.queue, (b) => b.events.length),
       droppedRows: this.dropped,
       writtenRows: this.written,
       consecutiveFailures: this.failures,
@@ -173,7 +169,7 @@ export class LogWriter implements OnModuleInit, BeforeApplicationShutdown, OnApp
     this.flushing ??= this.flushAll().finally(() => {
       this.flushing = null;
       // A full batch gathered while writing goes next rather than at the next timer tick.
-      if (this.queuedRows >= LOG_WRITER_LIMITS.batchRows) {
+      if (total(this.queue, (b) => b.rows) >= LOG_WRITER_LIMITS.batchRows) {
         setImmediate(() => this.tick());
       }
     });
@@ -243,13 +239,13 @@ export class LogWriter implements OnModuleInit, BeforeApplicationShutdown, OnApp
   private async flushAll(): Promise<void> {
     const taken = this.queue;
     this.queue = [];
-    this.moveQueued(taken, -1);
     for (let i = 0; i < taken.length; i++) {
       const batch = taken[i];
+      this.writing = taken.slice(i);
       const started = performance.now();
       try {
         await this.store.writeBatch(batch);
-        this.writing -= batch.size;
+        this.writing = [];
         this.written += batch.rows;
         this.failures = 0;
         this.retryAt = 0;
@@ -260,9 +256,8 @@ export class LogWriter implements OnModuleInit, BeforeApplicationShutdown, OnApp
           ok: true,
         });
       } catch (error) {
-        const rest = taken.slice(i);
-        this.queue = rest.concat(this.queue);
-        this.moveQueued(rest, 1);
+        this.queue = taken.slice(i).concat(this.queue);
+        this.writing = [];
         this.failures += 1;
         const delay = Math.min(LOG_WRITER_LIMITS.maxRetryDelayMs, 1000 * 2 ** (this.failures - 1));
         this.retryAt = Date.now() + delay;
@@ -291,15 +286,6 @@ export class LogWriter implements OnModuleInit, BeforeApplicationShutdown, OnApp
     return batch;
   }
 
-  /** Moves batches between the queue's counts (direction 1) and the in-flight count (direction -1). */
-  private moveQueued(batches: readonly LogBatch[], direction: 1 | -1): void {
-    for (const batch of batches) {
-      this.queuedRows += direction * batch.rows;
-      this.queuedEvents += direction * batch.events.length;
-      this.writing -= direction * batch.size;
-    }
-  }
-
   /** Nothing should record after the final drain; if something does, say so rather than lose it silently. */
   private lateAfterClose(): void {
     this.dropped += 1;
@@ -318,12 +304,12 @@ export class LogWriter implements OnModuleInit, BeforeApplicationShutdown, OnApp
 
   /** Rows and events queued (not yet taken by a flush). */
   private buffered(): number {
-    return this.queuedRows + this.queuedEvents;
+    return total(this.queue, (b) => b.size);
   }
 
   /** Everything held in memory, including batches being written. */
   private held(): number {
-    return this.buffered() + this.writing;
+    return this.buffered() + total(this.writing, (b) => b.size);
   }
 
   private notify<T>(listeners: Set<(value: T) => void>, value: T): void {
@@ -335,4 +321,12 @@ export class LogWriter implements OnModuleInit, BeforeApplicationShutdown, OnApp
       }
     }
   }
+}
+
+function total(batches: readonly LogBatch[], count: (batch: LogBatch) => number): number {
+  let sum = 0;
+  for (const batch of batches) {
+    sum += count(batch);
+  }
+  return sum;
 }
