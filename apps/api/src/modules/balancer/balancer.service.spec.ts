@@ -16,8 +16,11 @@ import { aKey, anUpstream, aSnapshot, someSettings } from './testing/balancer-fi
 
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
 
-function setup(settings: Partial<Settings> = {}, keyCount = 3) {
-  const keys = Array.from({ length: keyCount }, (_, i) => aKey(`k${i + 1}`));
+function setup(
+  settings: Partial<Settings> = {},
+  keyCount = 3,
+  keys = Array.from({ length: keyCount }, (_, i) => aKey(`k${i + 1}`)),
+) {
   const snapshot = aSnapshot([anUpstream('up-1', keys)]);
   const markKeyInvalid = vi.fn(() => Promise.resolve());
   const catalog = { snapshot: () => snapshot, onChange: () => () => undefined, markKeyInvalid };
@@ -83,6 +86,7 @@ const fault = outcome(OutcomeClass.UpstreamError, { status: 500 });
 const invalid = outcome(OutcomeClass.KeyInvalid, { status: 401, retryable: true });
 const release = (lease: KeyLease, c: ClassifiedOutcome) =>
   lease.release({ classification: c, durationMs: 5, totalTokens: 0, headers: {} });
+const success = outcome(OutcomeClass.Success, { status: 200 });
 
 describe(BalancerService.name, () => {
   it('should answer 429, not 503, when every key the request tried answered 429', async () => {
@@ -117,6 +121,29 @@ describe(BalancerService.name, () => {
     expect(new Set(leases.map((l) => l.key.id)).size).toBe(1);
     leases.forEach((l) => release(l, invalid));
     expect(markKeyInvalid).toHaveBeenCalledTimes(1);
+  });
+
+  it('should take round-robin turns in key order, skipping keys at their limit or cooling without shifting turns', async () => {
+    const keys = [
+      aKey('k1'),
+      aKey('k2'),
+      aKey('k3', { rpmLimit: 1 }),
+      aKey('k4'),
+      aKey('k5', { enabled: false }),
+    ];
+    const { balancer } = setup({ strategy: 'round-robin' }, 0, keys);
+    const picks: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const lease = await aRequest(balancer).acquire();
+      picks.push(lease.key.id);
+      release(lease, picks.length === 5 ? rateLimited : success); // k1's second turn answers 429
+    }
+    // k3 serves once (rpm 1), k5 is disabled, k1 cools after its 429: the others keep their order.
+    expect(picks).toEqual(['k1', 'k2', 'k3', 'k4', 'k1', 'k2', 'k4']);
+    const retry = aRequest(balancer);
+    const first = await retry.acquire();
+    release(first, fault);
+    expect((await retry.acquire()).key.id).not.toBe(first.key.id);
   });
 
   it('should spend retry budget on retries after faults, not when moving off a rate-limited or invalid key', async () => {

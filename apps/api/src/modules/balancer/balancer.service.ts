@@ -19,13 +19,20 @@ import {
   type KeyLease,
   type OutcomeInput,
 } from './balancer.types';
-import { KEY_STATE_STORE, type KeyStateStore, type MaybePromise } from './key-state/key-state.store';
+import {
+  KEY_STATE_STORE,
+  type KeyStateStore,
+  type MaybePromise,
+  type Reservation,
+  type UpstreamStateView,
+} from './key-state/key-state.store';
 import { classifyOutcome } from './outcome/classify-outcome';
 import { readHeaderBudget } from './outcome/rate-limit-headers';
 import { breakerAfterFailure, breakerAfterSuccess, effectiveBreakerState } from './resilience/breaker';
 import { dayStartOf } from './resilience/day-boundary';
 import { resolveRoute, type Route, type RouteEntry } from './routing/model-router';
 import { STRATEGIES } from './selection';
+import { roundRobin } from './selection/round-robin.strategy';
 import { assessKey } from './selection/key-availability';
 import { pacedDueAt } from './selection/paced.strategy';
 import type { Candidate } from './selection/strategy.types';
@@ -262,6 +269,16 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
 
     for (let tierIndex = 0; tierIndex < route.tiers.length; tierIndex++) {
       const tier = route.tiers[tierIndex];
+      const scope = route.scopes[tierIndex];
+      const strategy =
+        STRATEGIES[tier[0]?.upstream.strategy ?? settings.strategy] ?? STRATEGIES['round-robin'];
+      if (strategy === roundRobin && !this.affinityApplies(req, settings)) {
+        const choice = await this.nextInTurn(tier, scope, req, offset, now);
+        if (choice) {
+          return { lease: this.lease(choice, req, settings, retrySlot) };
+        }
+        // Nothing in turn could be reserved: the full pass below finds out why and until when.
+      }
       const choices: Choice[] = [];
       for (let entryIndex = 0; entryIndex < tier.length; entryIndex++) {
         const entry = tier[entryIndex];
@@ -302,9 +319,6 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
         }
       }
 
-      const scope = route.scopes[tierIndex];
-      const strategy =
-        STRATEGIES[tier[0]?.upstream.strategy ?? settings.strategy] ?? STRATEGIES['round-robin'];
       while (choices.length > 0) {
         const pinned = this.affinityChoice(req, settings, choices);
         const pick = pinned
@@ -329,15 +343,7 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
           this.background(this.store.setCursor(scope, pick.cursor));
         }
         const choice = choiceAt(choices, pick.slot);
-        const pending = this.store.reserve(choice.key.id, {
-          now,
-          dayStart: dayStartOf(now, offset),
-          rpmLimit: choice.key.rpmLimit,
-          tpmLimit: choice.key.tpmLimit,
-          dailyLimit: choice.key.dailyLimit,
-          model: choice.entry.upstreamModel,
-          probe: choice.probe,
-        });
+        const pending = this.store.reserve(choice.key.id, this.reservation(choice, offset, now));
         const reserved = pending instanceof Promise ? await pending : pending;
         if (reserved.ok) {
           return { lease: this.lease(choice, req, settings, retrySlot) };
@@ -355,15 +361,7 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
     // Nothing healthy is left: try the least-bad keys (out for faults only), soonest back first.
     lastResort?.sort((a, b) => a.view.breaker.openUntil - b.view.breaker.openUntil);
     for (const choice of lastResort ?? []) {
-      const pending = this.store.reserve(choice.key.id, {
-        now,
-        dayStart: dayStartOf(now, offset),
-        rpmLimit: choice.key.rpmLimit,
-        tpmLimit: choice.key.tpmLimit,
-        dailyLimit: choice.key.dailyLimit,
-        model: choice.entry.upstreamModel,
-        probe: false,
-      });
+      const pending = this.store.reserve(choice.key.id, this.reservation(choice, offset, now));
       const reserved = pending instanceof Promise ? await pending : pending;
       if (reserved.ok) {
         return { lease: this.lease(choice, req, settings, retrySlot) };
@@ -372,8 +370,73 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
     return { shortage };
   }
 
+  /**
+   * Round-robin's common case without assessing the whole tier: walks the keys in slot order from the
+   * scope's cursor and reserves the first usable one. Same pick as the strategy over all candidates;
+   * null when none could be reserved (the caller's full pass then works out the shortage).
+   */
+  private async nextInTurn(
+    tier: readonly RouteEntry[],
+    scope: string,
+    req: AcquireRequest,
+    offset: number,
+    now: number,
+  ): Promise<Choice | null> {
+    const cursor = this.store.cursor(scope);
+    // Pass 0: slots after the cursor; pass 1: wrap around to the ones up to it.
+    for (let pass = 0; pass < 2; pass++) {
+      for (let entryIndex = 0; entryIndex < tier.length; entryIndex++) {
+        const entry = tier[entryIndex];
+        const keys = entry.upstream.keys;
+        let upstreamView: UpstreamStateView | null = null;
+        for (let keyIndex = 0; keyIndex < keys.length; keyIndex++) {
+          const slot = entryIndex * 100_000 + keyIndex;
+          const key = keys[keyIndex];
+          if (slot > cursor.lastSlot !== (pass === 0) || !key.enabled || req.excludeKeyIds.has(key.id)) {
+            continue;
+          }
+          upstreamView ??= this.store.upstreamView(entry.upstream.id, now);
+          const view = this.store.view(key.id, now);
+          const a = assessKey(key, view, upstreamView, entry.upstreamModel, offset, now);
+          if (!a.usable) {
+            continue;
+          }
+          const choice: Choice = { key, slot, view, entry, probe: a.probe };
+          const pending = this.store.reserve(key.id, this.reservation(choice, offset, now));
+          const reserved = pending instanceof Promise ? await pending : pending;
+          if (reserved.ok) {
+            this.background(
+              this.store.setCursor(scope, { lastSlot: slot, streak: 1, weights: cursor.weights }),
+            );
+            return choice;
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  private reservation(choice: Choice, offset: number, now: number): Reservation {
+    return {
+      now,
+      dayStart: dayStartOf(now, offset),
+      rpmLimit: choice.key.rpmLimit,
+      tpmLimit: choice.key.tpmLimit,
+      dailyLimit: choice.key.dailyLimit,
+      model: choice.entry.upstreamModel,
+      probe: choice.probe,
+    };
+  }
+
+  private affinityApplies(
+    req: AcquireRequest,
+    settings: Settings,
+  ): req is AcquireRequest & { affinity: string } {
+    return settings.affinityEnabled && req.affinity !== null && req.affinity !== '';
+  }
+
   private affinityChoice(req: AcquireRequest, settings: Settings, choices: readonly Choice[]): Choice | null {
-    if (!settings.affinityEnabled || req.affinity === null || req.affinity === '') {
+    if (!this.affinityApplies(req, settings)) {
       return null;
     }
     const keyId = this.store.affinityKey(req.affinity);
@@ -386,7 +449,7 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
         this.store.setBreaker(choice.key.id, { ...choice.view.breaker, state: BreakerState.HalfOpen }),
       );
     }
-    if (settings.affinityEnabled && req.affinity !== null && req.affinity !== '') {
+    if (this.affinityApplies(req, settings)) {
       this.background(this.store.setAffinity(req.affinity, choice.key.id));
     }
     const ctx: LeaseContext = {

@@ -6,6 +6,7 @@ import { PoolCatalog } from '../keys/pool-catalog.service';
 import { LogWriter } from '../logs/log-writer.service';
 import { LATENCY_BOUNDS_MS } from '../stats/rollups/latency-histogram';
 import { TalliedCounter } from './tallied-counter';
+import { TalliedHistogram } from './tallied-histogram';
 
 const SECONDS_BUCKETS = LATENCY_BOUNDS_MS.map((ms) => ms / 1000);
 const COOLDOWN_EVENTS = new Set<string>([KeyEventType.CooldownStarted, KeyEventType.QuotaExhausted]);
@@ -18,8 +19,8 @@ const COOLDOWN_EVENTS = new Set<string>([KeyEventType.CooldownStarted, KeyEventT
 export class MetricsService implements OnModuleInit, OnModuleDestroy {
   readonly registry = new Registry();
   private readonly unsubscribe: Array<() => void> = [];
-  /** `{ upstream: name }` per upstream id, for the histograms; rebuilt when the catalog changes. */
-  private upstreamLabels = new Map<string | null, { upstream: string }>();
+  /** `[name]` per upstream id, the histograms' label values; rebuilt when the catalog changes. */
+  private upstreamLabels = new Map<string | null, readonly [string]>();
   private labelsSnapshot: unknown = null;
 
   private readonly requests = new TalliedCounter({
@@ -28,14 +29,14 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
     labelNames: ['upstream', 'model', 'status', 'outcome'] as const,
     registers: [this.registry],
   });
-  private readonly latency = new Histogram({
+  private readonly latency = new TalliedHistogram({
     name: 'keypool_request_duration_seconds',
     help: 'Total request latency as seen by the client',
     labelNames: ['upstream'] as const,
     buckets: SECONDS_BUCKETS,
     registers: [this.registry],
   });
-  private readonly ttfb = new Histogram({
+  private readonly ttfb = new TalliedHistogram({
     name: 'keypool_time_to_first_byte_seconds',
     help: 'Time until the first response byte reached the client',
     labelNames: ['upstream'] as const,
@@ -140,13 +141,13 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     this.unsubscribe.push(
       this.writer.onRecorded((row) => {
-        const labels = this.labelsFor(row.upstreamId);
-        const upstream = labels.upstream;
+        const upstreamLabel = this.upstreamLabel(row.upstreamId);
+        const upstream = upstreamLabel[0];
         const model = row.modelRequested ?? row.modelResolved ?? 'none';
         this.requests.add([upstream, model, String(row.status), row.outcome]);
-        this.latency.observe(labels, row.latencyMs / 1000);
+        this.latency.observe(upstreamLabel, row.latencyMs / 1000);
         if (row.ttfbMs !== null) {
-          this.ttfb.observe(labels, row.ttfbMs / 1000);
+          this.ttfb.observe(upstreamLabel, row.ttfbMs / 1000);
         }
         if (row.promptTokens) {
           this.tokens.add([upstream, model, 'prompt'], row.promptTokens);
@@ -158,7 +159,7 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
           this.retried.add([upstream]);
         }
         for (const attempt of row.attempts) {
-          this.attempts.add([this.labelsFor(attempt.upstreamId).upstream, attempt.outcome]);
+          this.attempts.add([this.upstreamLabel(attempt.upstreamId)[0], attempt.outcome]);
         }
       }),
       this.writer.onKeyEvent((event) => {
@@ -184,18 +185,18 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
     return this.registry.metrics();
   }
 
-  private labelsFor(id: string | null): { upstream: string } {
+  private upstreamLabel(id: string | null): readonly [string] {
     const snapshot = this.catalog.snapshot();
     if (snapshot !== this.labelsSnapshot) {
       this.labelsSnapshot = snapshot;
       this.upstreamLabels = new Map();
     }
-    let labels = this.upstreamLabels.get(id);
-    if (!labels) {
-      labels = { upstream: this.upstreamName(id) };
-      this.upstreamLabels.set(id, labels);
+    let label = this.upstreamLabels.get(id);
+    if (!label) {
+      label = [this.upstreamName(id)];
+      this.upstreamLabels.set(id, label);
     }
-    return labels;
+    return label;
   }
 
   private upstreamName(id: string | null): string {

@@ -64,9 +64,25 @@ describe(UsageChunkFilter.name, () => {
     expect(filter.pushBytes(chunk)).toBe(chunk);
   });
 
+  it('should drop the usage-only event from a chunk of whole events and pass the others as bytes', () => {
+    const crlfUsage = usage.replace('\n\n', '\r\n\r\n');
+    for (const hidden of [usage, crlfUsage]) {
+      const filter = new UsageChunkFilter();
+      const out = filter.pushBytes(Buffer.from(content + hidden + done));
+      expect(Buffer.isBuffer(out)).toBe(true);
+      expect(out.toString()).toBe(content + done);
+      expect(filter.usageEvent).toMatchObject({ usage: { completion_tokens: 5 } });
+    }
+    const alone = new UsageChunkFilter();
+    expect(alone.pushBytes(Buffer.from(usage)).length).toBe(0);
+    expect(alone.endBytes()).toBe('');
+  });
+
   it('should pass a content chunk that also carries usage', () => {
     const both = 'data: {"choices":[{"delta":{}}],"usage":{"prompt_tokens":1}}\n\n';
     const filter = new UsageChunkFilter();
     expect(filter.push(both)).toBe(both);
+    const bytes = Buffer.from(both);
+    expect(new UsageChunkFilter().pushBytes(bytes)).toBe(bytes);
   });
 });

@@ -21,11 +21,12 @@ export class UsageChunkFilter {
 
   /**
    * Filters raw upstream bytes. A chunk made of whole events none of which carries a usage object is
-   * returned as it came (no decode, no re-encode): the common case for every chunk but the last.
+   * returned as it came (no decode, no re-encode): the common case for every chunk but the last. Whole
+   * events with a usage object are judged one by one, decoding only those events.
    */
   pushBytes(chunk: Buffer): Buffer | string {
-    if (this.decoderClean && !this.splitter.hasPending() && endsAtEventEnd(chunk) && !hasUsageObject(chunk)) {
-      return chunk;
+    if (this.decoderClean && !this.splitter.hasPending() && endsAtEventEnd(chunk)) {
+      return hasUsageObject(chunk) ? this.filterWholeEvents(chunk) : chunk;
     }
     this.decoderClean = chunk.length > 0 && chunk[chunk.length - 1] === LF;
     return this.push(this.decoder.write(chunk));
@@ -58,6 +59,26 @@ export class UsageChunkFilter {
     return rest && this.keep(rest) ? rest : '';
   }
 
+  /** `chunk` holds whole events only: drops the usage-only ones, passes the rest as the same bytes. */
+  private filterWholeEvents(chunk: Buffer): Buffer {
+    const kept: Buffer[] = [];
+    let dropped = false;
+    for (let start = 0; start < chunk.length;) {
+      const end = nextEventEndInBytes(chunk, start);
+      const event = chunk.subarray(start, end);
+      if (hasUsageObject(event) && !this.keep(event.toString('utf8'))) {
+        dropped = true;
+      } else {
+        kept.push(event);
+      }
+      start = end;
+    }
+    if (!dropped) {
+      return chunk;
+    }
+    return kept.length === 1 ? kept[0] : Buffer.concat(kept);
+  }
+
   private keep(event: string): boolean {
     if (!USAGE_OBJECT.test(event)) {
       return true;
@@ -84,6 +105,21 @@ function endsAtEventEnd(chunk: Buffer): boolean {
     chunk[n - 1] === LF &&
     (chunk[n - 2] === LF || (n >= 3 && chunk[n - 2] === CR && chunk[n - 3] === LF))
   );
+}
+
+/** Index just after the blank line ending the event that starts at `from` (the buffer's end if none). */
+function nextEventEndInBytes(chunk: Buffer, from: number): number {
+  let i = chunk.indexOf(LF, from);
+  while (i !== -1) {
+    if (chunk[i + 1] === LF) {
+      return i + 2;
+    }
+    if (chunk[i + 1] === CR && chunk[i + 2] === LF) {
+      return i + 3;
+    }
+    i = chunk.indexOf(LF, i + 1);
+  }
+  return chunk.length;
 }
 
 /** Byte-level `USAGE_OBJECT`: `"usage"`, optional JSON whitespace, `:`, optional whitespace, `{`. */
