@@ -26,6 +26,8 @@ describe(SseEventSplitter.name, () => {
 
 describe(UsageChunkFilter.name, () => {
   const content = 'data: {"choices":[{"delta":{"content":"hi"}}],"usage":null}\n\n';
+  /** What the client sees of a chunk: no `"usage":null` it never asked for. */
+  const shown = (event: string) => event.replace(',"usage":null}', '}');
   const usage = 'data: {"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":5}}\n\n';
   const done = 'data: [DONE]\n\n';
 
@@ -34,7 +36,7 @@ describe(UsageChunkFilter.name, () => {
     for (let cut = 1; cut < stream.length; cut += 7) {
       const filter = new UsageChunkFilter();
       const out = filter.push(stream.slice(0, cut)) + filter.push(stream.slice(cut)) + filter.flush();
-      expect(out).toBe(content + done);
+      expect(out).toBe(shown(content) + done);
       expect(filter.usageEvent).toMatchObject({ usage: { prompt_tokens: 3 } });
     }
   });
@@ -52,16 +54,27 @@ describe(UsageChunkFilter.name, () => {
             typeof p === 'string' ? Buffer.from(p) : p,
           ),
         );
-        expect(out.toString()).toBe(content + accented + accented + done);
+        expect(out.toString()).toBe(shown(content) + shown(accented) + shown(accented) + done);
         expect(filter.usageEvent).toMatchObject({ usage: { prompt_tokens: 3 } });
       }
     }
   });
 
-  it('should hand back whole events without a usage object as the same bytes', () => {
+  it('should hand back whole events with nothing to change as the same bytes', () => {
     const filter = new UsageChunkFilter();
-    const chunk = Buffer.from(content + content);
+    const chunk = Buffer.from(shown(content) + shown(content) + done);
     expect(filter.pushBytes(chunk)).toBe(chunk);
+  });
+
+  it('should drop the null usage member only where it ends an event', () => {
+    const filter = new UsageChunkFilter();
+    const crlf = content.replace('\n\n', '\r\n\r\n');
+    const quoted = 'data: {"choices":[{"delta":{"content":"say ,\\"usage\\":null} here"}}]}\n\n';
+    const out = filter.pushBytes(Buffer.from(content + crlf + quoted));
+    expect(out.toString()).toBe(shown(content) + shown(crlf) + quoted);
+    expect(JSON.parse(shown(content).slice('data: '.length))).toEqual({
+      choices: [{ delta: { content: 'hi' } }],
+    });
   });
 
   it('should drop the usage-only event from a chunk of whole events and pass the others as bytes', () => {
@@ -70,7 +83,7 @@ describe(UsageChunkFilter.name, () => {
       const filter = new UsageChunkFilter();
       const out = filter.pushBytes(Buffer.from(content + hidden + done));
       expect(Buffer.isBuffer(out)).toBe(true);
-      expect(out.toString()).toBe(content + done);
+      expect(out.toString()).toBe(shown(content) + done);
       expect(filter.usageEvent).toMatchObject({ usage: { completion_tokens: 5 } });
     }
     const alone = new UsageChunkFilter();

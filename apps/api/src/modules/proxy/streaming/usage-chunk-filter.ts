@@ -5,11 +5,15 @@ const USAGE_OBJECT = /"usage"\s*:\s*\{/;
 const LF = 0x0a;
 const CR = 0x0d;
 const USAGE_KEY = Buffer.from('"usage"');
+/** How an upstream ends every other chunk once `include_usage` is on (the client did not ask for it). */
+const NULL_USAGE_TAIL = ',"usage":null}';
+const NULL_USAGE_TAIL_BYTES = Buffer.from(NULL_USAGE_TAIL);
 
 /**
- * Drops the usage-only chunk (`"choices":[]` + a usage object) from an OpenAI stream, for requests where
- * keypool added `include_usage` itself and the client never asked to see it. Whole events pass through
- * as they arrive; only an unfinished trailing event waits for its end.
+ * Undoes what keypool's own `include_usage` changed in an OpenAI stream, for clients that never asked
+ * for it: drops the usage-only chunk (`"choices":[]` + a usage object, kept for metering) and the
+ * `"usage":null` member ending the other chunks, so the client gets the stream it would have had.
+ * Whole events pass through as they arrive; only an unfinished trailing event waits for its end.
  */
 export class UsageChunkFilter {
   private readonly splitter = new SseEventSplitter();
@@ -20,13 +24,14 @@ export class UsageChunkFilter {
   usageEvent: { usage?: unknown } | null = null;
 
   /**
-   * Filters raw upstream bytes. A chunk made of whole events none of which carries a usage object is
-   * returned as it came (no decode, no re-encode): the common case for every chunk but the last. Whole
-   * events with a usage object are judged one by one, decoding only those events.
+   * Filters raw upstream bytes. A chunk of whole events is handled as bytes: returned as it came when it
+   * has nothing to change, else rebuilt from slices, decoding only the events carrying a usage object.
    */
   pushBytes(chunk: Buffer): Buffer | string {
     if (this.decoderClean && !this.splitter.hasPending() && endsAtEventEnd(chunk)) {
-      return hasUsageObject(chunk) ? this.filterWholeEvents(chunk) : chunk;
+      return chunk.includes(NULL_USAGE_TAIL_BYTES) || hasUsageObject(chunk)
+        ? this.filterWholeEvents(chunk)
+        : chunk;
     }
     this.decoderClean = chunk.length > 0 && chunk[chunk.length - 1] === LF;
     return this.push(this.decoder.write(chunk));
@@ -43,12 +48,12 @@ export class UsageChunkFilter {
       return '';
     }
     if (events.length === 1) {
-      return this.keep(events[0]) ? events[0] : '';
+      return this.keep(events[0]) ? withoutNullUsage(events[0]) : '';
     }
     let out = '';
     for (const event of events) {
       if (this.keep(event)) {
-        out += event;
+        out += withoutNullUsage(event);
       }
     }
     return out;
@@ -56,24 +61,31 @@ export class UsageChunkFilter {
 
   flush(): string {
     const rest = this.splitter.flush();
-    return rest && this.keep(rest) ? rest : '';
+    return rest && this.keep(rest) ? withoutNullUsage(rest) : '';
   }
 
-  /** `chunk` holds whole events only: drops the usage-only ones, passes the rest as the same bytes. */
+  /** `chunk` holds whole events only: drops the usage-only ones and the null usage of the others. */
   private filterWholeEvents(chunk: Buffer): Buffer {
     const kept: Buffer[] = [];
-    let dropped = false;
+    let changed = false;
     for (let start = 0; start < chunk.length;) {
       const end = nextEventEndInBytes(chunk, start);
       const event = chunk.subarray(start, end);
-      if (hasUsageObject(event) && !this.keep(event.toString('utf8'))) {
-        dropped = true;
-      } else {
-        kept.push(event);
-      }
       start = end;
+      if (hasUsageObject(event) && !this.keep(event.toString('utf8'))) {
+        changed = true;
+        continue;
+      }
+      const tail = nullUsageTailAt(event);
+      if (tail === -1) {
+        kept.push(event);
+      } else {
+        // Keep the closing brace and the event's terminator.
+        kept.push(event.subarray(0, tail), event.subarray(tail + NULL_USAGE_TAIL.length - 1));
+        changed = true;
+      }
     }
-    if (!dropped) {
+    if (!changed) {
       return chunk;
     }
     return kept.length === 1 ? kept[0] : Buffer.concat(kept);
@@ -105,6 +117,30 @@ function endsAtEventEnd(chunk: Buffer): boolean {
     chunk[n - 1] === LF &&
     (chunk[n - 2] === LF || (n >= 3 && chunk[n - 2] === CR && chunk[n - 3] === LF))
   );
+}
+
+/** Where `,"usage":null}` ends the event's data (before its terminator), or -1. */
+function nullUsageTailAt(event: Buffer): number {
+  let dataEnd = event.length;
+  while (dataEnd > 0 && (event[dataEnd - 1] === LF || event[dataEnd - 1] === CR)) {
+    dataEnd--;
+  }
+  const at = dataEnd - NULL_USAGE_TAIL_BYTES.length;
+  return at >= 0 && event.compare(NULL_USAGE_TAIL_BYTES, 0, NULL_USAGE_TAIL_BYTES.length, at, dataEnd) === 0
+    ? at
+    : -1;
+}
+
+/** `event` without the `,"usage":null` member ending its data, if it has one. */
+function withoutNullUsage(event: string): string {
+  let dataEnd = event.length;
+  while (dataEnd > 0 && (event.charCodeAt(dataEnd - 1) === LF || event.charCodeAt(dataEnd - 1) === CR)) {
+    dataEnd--;
+  }
+  if (!event.endsWith(NULL_USAGE_TAIL, dataEnd)) {
+    return event;
+  }
+  return event.slice(0, dataEnd - NULL_USAGE_TAIL.length) + event.slice(dataEnd - 1);
 }
 
 /** Index just after the blank line ending the event that starts at `from` (the buffer's end if none). */
