@@ -25,15 +25,16 @@ function setup(
   const markKeyInvalid = vi.fn(() => Promise.resolve());
   const catalog = { snapshot: () => snapshot, onChange: () => () => undefined, markKeyInvalid };
   const current = someSettings({ queueTimeoutMs: 0, ...settings });
+  const store = new MemoryKeyStateStore();
   const balancer = new BalancerService(
     catalog as unknown as PoolCatalog,
     { current: () => current } as unknown as SettingsService,
     { recordKeyEvent: () => undefined } as unknown as LogWriter,
-    new MemoryKeyStateStore(),
+    store,
   );
   balancer.now = () => NOW;
   balancer.onModuleInit();
-  return { balancer, markKeyInvalid };
+  return { balancer, markKeyInvalid, store };
 }
 
 /** One request's attempts: each acquire excludes the keys it already tried. */
@@ -144,6 +145,20 @@ describe(BalancerService.name, () => {
     const first = await retry.acquire();
     release(first, fault);
     expect((await retry.acquire()).key.id).not.toBe(first.key.id);
+  });
+
+  it('should back the upstream off for faults only when enough distinct keys fault, not for 429s and one 500', async () => {
+    const { balancer, store } = setup({ strategy: 'round-robin' }, 4);
+    release(await aRequest(balancer).acquire(), rateLimited);
+    release(await aRequest(balancer).acquire(), rateLimited);
+    release(await aRequest(balancer).acquire(), fault);
+    expect(store.upstreamView('up-1', NOW).backoff).toBeNull();
+    // Three distinct keys faulting within the window is an upstream-wide problem.
+    const { balancer: other, store: otherStore } = setup({ strategy: 'round-robin' }, 4);
+    for (let i = 0; i < 3; i++) {
+      release(await aRequest(other).acquire(), fault);
+    }
+    expect(otherStore.upstreamView('up-1', NOW).backoff).toMatchObject({ reason: 'fault' });
   });
 
   it('should spend retry budget on retries after faults, not when moving off a rate-limited or invalid key', async () => {

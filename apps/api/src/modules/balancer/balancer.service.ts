@@ -661,7 +661,7 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
     const share = reason === 'fault' ? 0.5 : 0.75;
     const threshold = Math.max(3, Math.ceil(enabled * share));
     when(
-      this.store.noteUpstreamFailure(upstream.id, ctx.key.id, now, BLAST_WINDOW_MS),
+      this.store.noteUpstreamFailure(upstream.id, reason, ctx.key.id, now, BLAST_WINDOW_MS),
       (distinct) => {
         if (distinct < threshold) {
           return;

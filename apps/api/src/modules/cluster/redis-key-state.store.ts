@@ -266,11 +266,12 @@ export class RedisKeyStateStore implements KeyStateStore, OnModuleDestroy {
 
   async noteUpstreamFailure(
     upstreamId: string,
+    reason: UpstreamBackoff['reason'],
     keyId: string,
     now: number,
     windowMs: number,
   ): Promise<number> {
-    const localCount = await this.local.noteUpstreamFailure(upstreamId, keyId, now, windowMs);
+    const localCount = await this.local.noteUpstreamFailure(upstreamId, reason, keyId, now, windowMs);
     const client = this.client();
     if (!client) {
       return localCount;
@@ -279,7 +280,7 @@ export class RedisKeyStateStore implements KeyStateStore, OnModuleDestroy {
       const count = (await client.eval(
         NOTE_UPSTREAM_FAILURE,
         1,
-        this.redis.key('ks', 'up', upstreamId, 'fail'),
+        this.redis.key('ks', 'up', upstreamId, 'fail', reason),
         now,
         keyId,
         windowMs,

@@ -46,8 +46,17 @@ export interface KeyStateStore {
   /** Forgets everything about a key (admin re-enabled it, or it was deleted). */
   clearKey(keyId: string): MaybePromise<void>;
 
-  /** Notes a failure of a key of an upstream and returns how many distinct keys failed in the window. */
-  noteUpstreamFailure(upstreamId: string, keyId: string, now: number, windowMs: number): MaybePromise<number>;
+  /**
+   * Notes a failure of a key of an upstream and returns how many distinct keys failed for the same
+   * reason in the window (rate limits and faults are counted apart: a few 429s and one 500 are no outage).
+   */
+  noteUpstreamFailure(
+    upstreamId: string,
+    reason: UpstreamBackoff['reason'],
+    keyId: string,
+    now: number,
+    windowMs: number,
+  ): MaybePromise<number>;
   setUpstreamBackoff(upstreamId: string, backoff: UpstreamBackoff): MaybePromise<void>;
 
   setCursor(scope: string, cursor: StrategyCursor): MaybePromise<void>;

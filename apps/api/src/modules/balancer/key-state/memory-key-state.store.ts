@@ -81,6 +81,7 @@ const FRESH_CURSOR: StrategyCursor = Object.freeze({ lastSlot: -1, streak: 0, we
 export class MemoryKeyStateStore implements KeyStateStore {
   private readonly keys = new Map<string, KeyRecord>();
   private readonly upstreams = new Map<string, UpstreamBackoff>();
+  /** Per (upstream, reason): when each key last failed for that reason. */
   private readonly upstreamFailures = new Map<string, Map<string, number>>();
   private readonly cursors = new Map<string, StrategyCursor>();
   private readonly affinity = new Map<string, string>();
@@ -247,11 +248,18 @@ export class MemoryKeyStateStore implements KeyStateStore {
     this.emit();
   }
 
-  noteUpstreamFailure(upstreamId: string, keyId: string, now: number, windowMs: number): number {
-    let failures = this.upstreamFailures.get(upstreamId);
+  noteUpstreamFailure(
+    upstreamId: string,
+    reason: UpstreamBackoff['reason'],
+    keyId: string,
+    now: number,
+    windowMs: number,
+  ): number {
+    const scope = `${upstreamId}\u0000${reason}`;
+    let failures = this.upstreamFailures.get(scope);
     if (!failures) {
       failures = new Map();
-      this.upstreamFailures.set(upstreamId, failures);
+      this.upstreamFailures.set(scope, failures);
     }
     failures.set(keyId, now);
     for (const [id, at] of failures) {
