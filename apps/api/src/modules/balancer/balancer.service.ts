@@ -290,7 +290,7 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
             continue; // disabled or invalid in the catalog: never usable, never waited for
           }
           const view = this.store.view(key.id, now);
-          const slot = entryIndex * 100_000 + keyIndex;
+          const slot = slotOf(entryIndex, keyIndex);
           const excluded = req.excludeKeyIds.has(key.id);
           const a = assessKey(key, view, upstreamView, entry.upstreamModel, offset, now);
           if (a.usable) {
@@ -390,7 +390,7 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
         const keys = entry.upstream.keys;
         let upstreamView: UpstreamStateView | null = null;
         for (let keyIndex = 0; keyIndex < keys.length; keyIndex++) {
-          const slot = entryIndex * 100_000 + keyIndex;
+          const slot = slotOf(entryIndex, keyIndex);
           const key = keys[keyIndex];
           if (slot > cursor.lastSlot !== (pass === 0) || !key.enabled || req.excludeKeyIds.has(key.id)) {
             continue;
@@ -794,6 +794,11 @@ function when<T>(value: MaybePromise<T>, then: (v: T) => void, fail: (e: unknown
   } else {
     then(value);
   }
+}
+
+/** A key's position within its tier: upstream order first, then key order (the strategies' slot order). */
+function slotOf(entryIndex: number, keyIndex: number): number {
+  return entryIndex * 100_000 + keyIndex;
 }
 
 function choiceAt(choices: readonly Choice[], slot: number): Choice {
