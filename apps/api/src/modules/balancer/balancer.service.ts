@@ -32,7 +32,7 @@ import { breakerAfterFailure, breakerAfterSuccess, effectiveBreakerState } from 
 import { dayStartOf } from './resilience/day-boundary';
 import { resolveRoute, type Route, type RouteEntry } from './routing/model-router';
 import { STRATEGIES } from './selection';
-import { roundRobin } from './selection/round-robin.strategy';
+import { roundRobin, roundRobinCursor } from './selection/round-robin.strategy';
 import { assessKey } from './selection/key-availability';
 import { pacedDueAt } from './selection/paced.strategy';
 import type { Candidate } from './selection/strategy.types';
@@ -405,9 +405,7 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
           const pending = this.store.reserve(key.id, this.reservation(choice, offset, now));
           const reserved = pending instanceof Promise ? await pending : pending;
           if (reserved.ok) {
-            this.background(
-              this.store.setCursor(scope, { lastSlot: slot, streak: 1, weights: cursor.weights }),
-            );
+            this.background(this.store.setCursor(scope, roundRobinCursor(slot, cursor)));
             return choice;
           }
         }
