@@ -1,4 +1,5 @@
 import { Counter, type CounterConfiguration } from 'prom-client';
+import { labelsOf } from './label-values';
 
 type Level = Map<string, Level | number>;
 
@@ -44,9 +45,7 @@ export class TalliedCounter<Label extends string> {
       for (const [value, child] of level) {
         values.push(value);
         if (typeof child === 'number') {
-          const labels = {} as Record<Label, string>;
-          this.labelNames.forEach((name, i) => (labels[name] = values[i]));
-          counter.inc(labels, child);
+          counter.inc(labelsOf(this.labelNames, values), child);
         } else {
           visit(child);
         }

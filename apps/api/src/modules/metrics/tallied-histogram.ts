@@ -1,4 +1,5 @@
 import type { Histogram, Registry } from 'prom-client';
+import { labelsOf } from './label-values';
 
 interface Series {
   labels: Record<string, string>;
@@ -48,8 +49,7 @@ export class TalliedHistogram<Label extends string> {
     const key = values.length === 1 ? values[0] : values.join('\u0000');
     let series = this.series.get(key);
     if (!series) {
-      const labels: Record<string, string> = {};
-      this.config.labelNames.forEach((name, i) => (labels[name] = values[i]));
+      const labels = labelsOf(this.config.labelNames, values);
       series = { labels, buckets: new Float64Array(this.bounds.length + 1), sum: 0, count: 0 };
       this.series.set(key, series);
     }
