@@ -4,36 +4,70 @@ import { GRAIN_RETENTION_MS, Grain } from '../../stats/rollups/rollup-grain';
 import type { KeyEventRow } from '../key-event-row';
 import type { RequestLogRow } from '../log-row.mapper';
 
-type LogColumn = BatchColumn & { get: (r: RequestLogRow) => unknown };
-
-export const LOG_COLUMNS: readonly LogColumn[] = [
-  { name: 'ts', pg: 'bigint', get: (r) => r.ts },
-  { name: 'request_id', pg: 'text', get: (r) => r.requestId },
-  { name: 'client_key_id', pg: 'text', get: (r) => r.clientKeyId },
-  { name: 'method', pg: 'text', get: (r) => r.method },
-  { name: 'path', pg: 'text', get: (r) => r.path },
-  { name: 'format', pg: 'text', get: (r) => r.format },
-  { name: 'model_requested', pg: 'text', get: (r) => r.modelRequested },
-  { name: 'model_resolved', pg: 'text', get: (r) => r.modelResolved },
-  { name: 'upstream_id', pg: 'text', get: (r) => r.upstreamId },
-  { name: 'key_id', pg: 'text', get: (r) => r.keyId },
-  { name: 'attempts', pg: 'text', get: (r) => JSON.stringify(r.attempts) },
-  { name: 'status', pg: 'integer', get: (r) => r.status },
-  { name: 'outcome', pg: 'text', get: (r) => r.outcome },
-  { name: 'status_class', pg: 'text', get: (r) => r.statusClass },
-  { name: 'stream', pg: 'boolean', get: (r) => r.stream },
-  { name: 'latency_ms', pg: 'integer', get: (r) => r.latencyMs },
-  { name: 'ttfb_ms', pg: 'integer', get: (r) => r.ttfbMs },
-  { name: 'prompt_tokens', pg: 'integer', get: (r) => r.promptTokens },
-  { name: 'completion_tokens', pg: 'integer', get: (r) => r.completionTokens },
-  { name: 'total_tokens', pg: 'integer', get: (r) => r.totalTokens },
-  { name: 'cached_tokens', pg: 'integer', get: (r) => r.cachedTokens },
-  { name: 'reasoning_tokens', pg: 'integer', get: (r) => r.reasoningTokens },
-  { name: 'error', pg: 'text', get: (r) => r.error },
-  { name: 'client_ip', pg: 'text', get: (r) => r.clientIp },
-  { name: 'request_body', pg: 'text', get: (r) => r.requestBody },
-  { name: 'response_body', pg: 'text', get: (r) => r.responseBody },
+/** The request_logs columns a batch writes, in the order of `requestRowValues`. */
+export const LOG_COLUMNS: readonly BatchColumn[] = [
+  { name: 'ts', pg: 'bigint' },
+  { name: 'request_id', pg: 'text' },
+  { name: 'client_key_id', pg: 'text' },
+  { name: 'method', pg: 'text' },
+  { name: 'path', pg: 'text' },
+  { name: 'format', pg: 'text' },
+  { name: 'model_requested', pg: 'text' },
+  { name: 'model_resolved', pg: 'text' },
+  { name: 'upstream_id', pg: 'text' },
+  { name: 'key_id', pg: 'text' },
+  { name: 'attempts', pg: 'text' },
+  { name: 'status', pg: 'integer' },
+  { name: 'outcome', pg: 'text' },
+  { name: 'status_class', pg: 'text' },
+  { name: 'stream', pg: 'boolean' },
+  { name: 'latency_ms', pg: 'integer' },
+  { name: 'ttfb_ms', pg: 'integer' },
+  { name: 'prompt_tokens', pg: 'integer' },
+  { name: 'completion_tokens', pg: 'integer' },
+  { name: 'total_tokens', pg: 'integer' },
+  { name: 'cached_tokens', pg: 'integer' },
+  { name: 'reasoning_tokens', pg: 'integer' },
+  { name: 'error', pg: 'text' },
+  { name: 'client_ip', pg: 'text' },
+  { name: 'request_body', pg: 'text' },
+  { name: 'response_body', pg: 'text' },
 ];
+
+/**
+ * A row's values in `LOG_COLUMNS` order. One array literal rather than a getter per column: it runs for
+ * every request, and 26 different getters called from one site were a megamorphic call each.
+ */
+export function requestRowValues(r: RequestLogRow): unknown[] {
+  return [
+    r.ts,
+    r.requestId,
+    r.clientKeyId,
+    r.method,
+    r.path,
+    r.format,
+    r.modelRequested,
+    r.modelResolved,
+    r.upstreamId,
+    r.keyId,
+    JSON.stringify(r.attempts),
+    r.status,
+    r.outcome,
+    r.statusClass,
+    r.stream,
+    r.latencyMs,
+    r.ttfbMs,
+    r.promptTokens,
+    r.completionTokens,
+    r.totalTokens,
+    r.cachedTokens,
+    r.reasoningTokens,
+    r.error,
+    r.clientIp,
+    r.requestBody,
+    r.responseBody,
+  ];
+}
 
 export const EVENT_COLUMNS: readonly BatchColumn[] = [
   { name: 'ts', pg: 'bigint' },
@@ -60,7 +94,7 @@ export class LogBatch {
   constructor(private readonly now: () => number = Date.now) {}
 
   addRequest(row: RequestLogRow): void {
-    this.encodedRows.push(encodeRow(LOG_COLUMNS.map((c) => c.get(row))));
+    this.encodedRows.push(encodeRow(requestRowValues(row)));
     // Minute rows older than their retention would be pruned at once; don't create them (late or seeded rows).
     const grains = row.ts >= this.now() - GRAIN_RETENTION_MS.m ? ALL_GRAINS : COARSE_GRAINS;
     this.rollups.add(grains, {
