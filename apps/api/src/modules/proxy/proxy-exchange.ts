@@ -5,7 +5,6 @@ import {
   NoKeysConfiguredError,
   RetryBudgetExhaustedError,
   UnknownModelError,
-  type AcquireRequest,
   type ClassifiedOutcome,
   type KeyLease,
   type OutcomeInput,
@@ -22,6 +21,7 @@ import { HeadTailCapture } from './metering/head-tail-capture';
 import { NO_USAGE, openAiUsage, usageFromText } from './metering/usage';
 import { anthropicModelList, openAiModel, openAiModelList } from './models/model-list';
 import type { ProxyDeps } from './proxy-deps';
+import { KeyRequest } from './key-request';
 import { PROVIDERS } from './providers';
 import type { ProviderConfig } from './providers/provider.types';
 import {
@@ -34,6 +34,7 @@ import {
   type BodyFacts,
 } from './routing/request-body';
 import type { ProxyRoute } from './routing/resolve-route';
+import { TickCoalescer } from './streaming/tick-coalescer';
 import { UsageChunkFilter } from './streaming/usage-chunk-filter';
 import { AttemptDeadlines, type DeadlineKind } from './upstream/attempt-deadlines';
 import {
@@ -62,6 +63,8 @@ interface Relay {
   isLast: boolean;
   capture: HeadTailCapture;
   filter: UsageChunkFilter | null;
+  /** What goes to the client, written once per tick. */
+  out: TickCoalescer;
   /** Upstream headers, single-valued, for the balancer. */
   flat: Record<string, string>;
   sse: boolean;
@@ -152,7 +155,21 @@ export class ProxyExchange implements UpstreamBodySink {
     } finally {
       this.stopKeepAlive();
       this.deadlines.stop();
+      this.letGo();
     }
+  }
+
+  /**
+   * Finished exchanges were measured to outlive young-generation collections (with `--trace-gc-nvp`,
+   * the graphs of requests long done were still being promoted to the old generation). Letting go of
+   * the bodies, the upstream call and the relay state leaves only the exchange itself to be kept.
+   */
+  private letGo(): void {
+    this.relaying = null;
+    this.call = null;
+    this.lease = null;
+    this.body = undefined;
+    this.json = null;
   }
 
   private async execute(): Promise<void> {
@@ -207,24 +224,16 @@ export class ProxyExchange implements UpstreamBodySink {
   private async forward(): Promise<void> {
     const settings = this.deps.settings.current();
     const maxAttempts = Math.max(1, settings.maxAttempts);
-    const excluded = new Set<string>();
     const affinity = settings.affinityEnabled
       ? (headerValue(this.req.headers[settings.affinityHeader.toLowerCase()]) ?? this.facts.user)
       : null;
-    const cancelSignal = this.cancelSignal;
-    // One request object for all attempts; only the retry fields change between them.
-    const request: AcquireRequest = {
-      model: this.facts.model,
-      format: this.route.format,
-      excludeKeyIds: excluded,
+    const request = new KeyRequest(
+      this.facts.model,
+      this.route.format,
       affinity,
-      get signal() {
-        return cancelSignal();
-      },
-      onWait: this.onWait,
-      isRetry: false,
-      previousOutcome: null,
-    };
+      this.cancelSignal,
+      this.onWait,
+    );
     let last: FailedAttempt | null = null;
     for (let n = 1; n <= maxAttempts; n++) {
       let lease: KeyLease;
@@ -244,7 +253,7 @@ export class ProxyExchange implements UpstreamBodySink {
         this.failAcquire(error);
         return;
       }
-      excluded.add(lease.key.id);
+      request.excludeKeyIds.add(lease.key.id);
       this.lease = lease;
       const failed = await this.attempt(lease, n === maxAttempts);
       if (!failed) {
@@ -373,6 +382,7 @@ export class ProxyExchange implements UpstreamBodySink {
           TAIL_BYTES,
         ),
         filter,
+        out: new TickCoalescer((chunk) => this.writeToClient(chunk)),
         flat: flattenHeaders(call.headers),
         sse: this.facts.stream && this.provider.streamIsSse(this.route.query),
         logAll,
@@ -395,7 +405,11 @@ export class ProxyExchange implements UpstreamBodySink {
       this.deadlines.touch();
     }
     r.capture.push(chunk);
-    this.writeToClient(r.filter ? r.filter.pushBytes(chunk) : chunk);
+    if (r.filter) {
+      r.filter.pushBytes(chunk, r.out);
+    } else {
+      r.out.bytes(chunk, 0, chunk.length);
+    }
   }
 
   onUpstreamEnd(): void {
@@ -408,7 +422,8 @@ export class ProxyExchange implements UpstreamBodySink {
     if (!this.bodyStarted) {
       this.commitResponse(r);
     }
-    const rest = r.filter ? r.filter.endBytes() : '';
+    r.filter?.endBytes(r.out);
+    const rest = r.out.take();
     const usage = this.meter(r.capture, r.filter);
     const status = r.call.status;
     const classification = this.deps.balancer.classify({
@@ -424,8 +439,8 @@ export class ProxyExchange implements UpstreamBodySink {
     if (r.logAll) {
       this.responseLog = r.capture.headText();
     }
-    // The last bytes and the end in one call: one socket write when the stream ends in this tick.
-    if (rest.length > 0) {
+    // The last bytes and the end in one call: one socket write when the body ends in the tick it started.
+    if (rest) {
       res.end(rest);
     } else {
       res.end();
@@ -467,9 +482,15 @@ export class ProxyExchange implements UpstreamBodySink {
     const usage = this.meter(r.capture, r.filter);
     this.releaseAttempt(r.lease, classification, r.sentAt, r.flat, usage.totalTokens ?? 0, kind);
     if (kind === 'client_cancel' || this.clientGone) {
+      r.out.discard();
       this.finishCancelled();
       this.settleRelay(r, null);
       return;
+    }
+    // What arrived before the failure goes out first.
+    const pending = r.out.take();
+    if (pending) {
+      this.writeToClient(pending);
     }
     // Mid-stream failure: end with an error event in the provider's format, never a silent cut.
     const message =
@@ -521,7 +542,7 @@ export class ProxyExchange implements UpstreamBodySink {
 
   /** Writes to the client; when its socket is full, pauses the upstream until it drains. */
   private writeToClient(chunk: Buffer | string): void {
-    if (chunk.length > 0 && !this.res.write(chunk) && !this.awaitingDrain) {
+    if (chunk.length > 0 && !this.clientGone && !this.res.write(chunk) && !this.awaitingDrain) {
       this.awaitingDrain = true;
       this.relaying?.call.pause();
       this.deadlines.suspendIdle(true);
@@ -536,9 +557,8 @@ export class ProxyExchange implements UpstreamBodySink {
   };
 
   private meter(capture: HeadTailCapture, filter: UsageChunkFilter | null): TokenUsage {
-    const hidden = filter?.usageEvent?.usage;
-    let usage: TokenUsage | null =
-      hidden && typeof hidden === 'object' ? openAiUsage(hidden as Record<string, unknown>) : null;
+    const hidden = filter?.hiddenUsage();
+    let usage: TokenUsage | null = hidden ? openAiUsage(hidden) : null;
     // Only Anthropic's usage starts in the head (message_start); the others need the tail alone.
     usage ??= usageFromText(
       this.route.format,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { eventData, SseEventSplitter } from './sse-events';
+import { TickCoalescer } from './tick-coalescer';
 import { UsageChunkFilter } from './usage-chunk-filter';
 
 describe(SseEventSplitter.name, () => {
@@ -37,7 +38,7 @@ describe(UsageChunkFilter.name, () => {
       const filter = new UsageChunkFilter();
       const out = filter.push(stream.slice(0, cut)) + filter.push(stream.slice(cut)) + filter.flush();
       expect(out).toBe(shown(content) + done);
-      expect(filter.usageEvent).toMatchObject({ usage: { prompt_tokens: 3 } });
+      expect(filter.hiddenUsage()).toMatchObject({ prompt_tokens: 3 });
     }
   });
 
@@ -49,13 +50,9 @@ describe(UsageChunkFilter.name, () => {
       for (const second of [cut + 1, cut + 17, bytes.length]) {
         const filter = new UsageChunkFilter();
         const parts = [bytes.subarray(0, cut), bytes.subarray(cut, second), bytes.subarray(second)];
-        const out = Buffer.concat(
-          [...parts.map((p) => filter.pushBytes(p)), filter.endBytes()].map((p) =>
-            typeof p === 'string' ? Buffer.from(p) : p,
-          ),
-        );
-        expect(out.toString()).toBe(shown(content) + shown(accented) + shown(accented) + done);
-        expect(filter.usageEvent).toMatchObject({ usage: { prompt_tokens: 3 } });
+        const out = relayed(filter, parts, true);
+        expect(out?.toString()).toBe(shown(content) + shown(accented) + shown(accented) + done);
+        expect(filter.hiddenUsage()).toMatchObject({ prompt_tokens: 3 });
       }
     }
   });
@@ -63,15 +60,15 @@ describe(UsageChunkFilter.name, () => {
   it('should hand back whole events with nothing to change as the same bytes', () => {
     const filter = new UsageChunkFilter();
     const chunk = Buffer.from(shown(content) + shown(content) + done);
-    expect(filter.pushBytes(chunk)).toBe(chunk);
+    expect(relayed(filter, [chunk])).toBe(chunk);
   });
 
   it('should drop the null usage member only where it ends an event', () => {
     const filter = new UsageChunkFilter();
     const crlf = content.replace('\n\n', '\r\n\r\n');
     const quoted = 'data: {"choices":[{"delta":{"content":"say ,\\"usage\\":null} here"}}]}\n\n';
-    const out = filter.pushBytes(Buffer.from(content + crlf + quoted));
-    expect(out.toString()).toBe(shown(content) + shown(crlf) + quoted);
+    const out = relayed(filter, [Buffer.from(content + crlf + quoted)]);
+    expect(out?.toString()).toBe(shown(content) + shown(crlf) + quoted);
     expect(JSON.parse(shown(content).slice('data: '.length))).toEqual({
       choices: [{ delta: { content: 'hi' } }],
     });
@@ -81,14 +78,31 @@ describe(UsageChunkFilter.name, () => {
     const crlfUsage = usage.replace('\n\n', '\r\n\r\n');
     for (const hidden of [usage, crlfUsage]) {
       const filter = new UsageChunkFilter();
-      const out = filter.pushBytes(Buffer.from(content + hidden + done));
-      expect(Buffer.isBuffer(out)).toBe(true);
-      expect(out.toString()).toBe(shown(content) + done);
-      expect(filter.usageEvent).toMatchObject({ usage: { completion_tokens: 5 } });
+      const out = relayed(filter, [Buffer.from(content + hidden + done)]);
+      expect(out?.toString()).toBe(shown(content) + done);
+      expect(filter.hiddenUsage()).toMatchObject({ completion_tokens: 5 });
     }
     const alone = new UsageChunkFilter();
-    expect(alone.pushBytes(Buffer.from(usage)).length).toBe(0);
-    expect(alone.endBytes()).toBe('');
+    expect(relayed(alone, [Buffer.from(usage)], true)).toBeNull();
+  });
+
+  it('should still cut the null usage of an event whose text quotes a usage object', () => {
+    const quoting = 'data: {"choices":[{"delta":{"content":"\\"usage\\":{}"}}],"usage":null}\n\n';
+    const out = relayed(new UsageChunkFilter(), [Buffer.from(quoting + done)]);
+    expect(out?.toString()).toBe(shown(quoting) + done);
+  });
+
+  it('should hide a usage-only chunk written with spaces or over two data lines', () => {
+    const spaced = 'data: {"choices": [ ], "usage": {"prompt_tokens": 7}}\n\n';
+    const split = 'data: {"choices":[],\ndata: "usage":{"prompt_tokens":8,\ndata: "total_tokens":9}}\n\n';
+    for (const [event, tokens] of [
+      [spaced, 7],
+      [split, 8],
+    ] as const) {
+      const filter = new UsageChunkFilter();
+      expect(relayed(filter, [Buffer.from(content + event + done)])?.toString()).toBe(shown(content) + done);
+      expect(filter.hiddenUsage()).toMatchObject({ prompt_tokens: tokens });
+    }
   });
 
   it('should pass a content chunk that also carries usage', () => {
@@ -96,6 +110,18 @@ describe(UsageChunkFilter.name, () => {
     const filter = new UsageChunkFilter();
     expect(filter.push(both)).toBe(both);
     const bytes = Buffer.from(both);
-    expect(new UsageChunkFilter().pushBytes(bytes)).toBe(bytes);
+    expect(relayed(new UsageChunkFilter(), [bytes])).toBe(bytes);
   });
 });
+
+/** What the filter hands on for `parts` (and the stream's end, if `end`), as one buffer; null for nothing. */
+function relayed(filter: UsageChunkFilter, parts: Buffer[], end = false): Buffer | null {
+  const out = new TickCoalescer(() => undefined);
+  for (const part of parts) {
+    filter.pushBytes(part, out);
+  }
+  if (end) {
+    filter.endBytes(out);
+  }
+  return out.take();
+}

@@ -1,13 +1,21 @@
 import { StringDecoder } from 'node:string_decoder';
+import { objectAfterKey } from '../metering/json-scan';
 import { eventData, SseEventSplitter } from './sse-events';
+import type { ByteSink } from './tick-coalescer';
 
 const USAGE_OBJECT = /"usage"\s*:\s*\{/;
+/** The chunk `include_usage` adds: no choices, only the usage object. */
+const NO_CHOICES = /"choices"\s*:\s*\[\s*\]/;
 const LF = 0x0a;
 const CR = 0x0d;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const LBRACE = 0x7b;
+const RBRACE = 0x7d;
 const USAGE_KEY = Buffer.from('"usage"');
+const NULL_LENGTH = 'null'.length;
 /** How an upstream ends every other chunk once `include_usage` is on (the client did not ask for it). */
 const NULL_USAGE_TAIL = ',"usage":null}';
-const NULL_USAGE_TAIL_BYTES = Buffer.from(NULL_USAGE_TAIL);
 
 /**
  * Undoes what keypool's own `include_usage` changed in an OpenAI stream, for clients that never asked
@@ -17,29 +25,40 @@ const NULL_USAGE_TAIL_BYTES = Buffer.from(NULL_USAGE_TAIL);
  */
 export class UsageChunkFilter {
   private readonly splitter = new SseEventSplitter();
-  private readonly decoder = new StringDecoder('utf8');
+  /** Created for the first chunk that does not end on an event boundary (rare: most never need one). */
+  private decoder: StringDecoder | null = null;
   /** The decoder holds no partial character (the last chunk ended on a newline). */
   private decoderClean = true;
-  /** The hidden chunk's parsed data, for metering. */
-  usageEvent: { usage?: unknown } | null = null;
+  /** The hidden chunk's event, kept as text for metering and parsed only when asked for. */
+  private usageEvent: string | null = null;
+
+  /** The usage object of the hidden chunk; null when none was seen or it does not parse. */
+  hiddenUsage(): Record<string, unknown> | null {
+    const event = this.usageEvent;
+    if (event === null) {
+      return null;
+    }
+    // One data line (as OpenAI sends it) parses in place; joining the data lines is the fallback.
+    return objectAfterKey(event, 'usage', 'last') ?? objectAfterKey(eventData(event), 'usage', 'last');
+  }
 
   /**
-   * Filters raw upstream bytes. A chunk of whole events is handled as bytes: returned as it came when it
-   * has nothing to change, else rebuilt from slices, decoding only the events carrying a usage object.
+   * Filters raw upstream bytes into `out`. A chunk of whole events is handled as bytes: handed on as
+   * ranges of itself, decoding only the events carrying a usage object.
    */
-  pushBytes(chunk: Buffer): Buffer | string {
+  pushBytes(chunk: Buffer, out: ByteSink): void {
     if (this.decoderClean && !this.splitter.hasPending() && endsAtEventEnd(chunk)) {
-      return chunk.includes(NULL_USAGE_TAIL_BYTES) || hasUsageObject(chunk)
-        ? this.filterWholeEvents(chunk)
-        : chunk;
+      this.filterWholeEvents(chunk, out);
+      return;
     }
     this.decoderClean = chunk.length > 0 && chunk[chunk.length - 1] === LF;
-    return this.push(this.decoder.write(chunk));
+    this.decoder ??= new StringDecoder('utf8');
+    out.text(this.push(this.decoder.write(chunk)));
   }
 
   /** The end of the byte stream: whatever the decoder and the splitter still hold, filtered. */
-  endBytes(): string {
-    return this.push(this.decoder.end()) + this.flush();
+  endBytes(out: ByteSink): void {
+    out.text(this.push(this.decoder?.end() ?? '') + this.flush());
   }
 
   push(text: string): string {
@@ -64,48 +83,47 @@ export class UsageChunkFilter {
     return rest && this.keep(rest) ? withoutNullUsage(rest) : '';
   }
 
-  /** `chunk` holds whole events only: drops the usage-only ones and the null usage of the others. */
-  private filterWholeEvents(chunk: Buffer): Buffer {
-    const kept: Buffer[] = [];
-    let changed = false;
-    for (let start = 0; start < chunk.length;) {
-      const end = nextEventEndInBytes(chunk, start);
-      const event = chunk.subarray(start, end);
-      start = end;
-      if (hasUsageObject(event) && !this.keep(event.toString('utf8'))) {
-        changed = true;
-        continue;
-      }
-      const tail = nullUsageTailAt(event);
-      if (tail === -1) {
-        kept.push(event);
+  /**
+   * `chunk` holds whole events only. One pass over its `"usage"` members: a usage object in a usage-only
+   * event drops that event, a `,"usage":null` ending an event's data is cut; everything else goes on as
+   * ranges of `chunk`.
+   */
+  private filterWholeEvents(chunk: Buffer, out: ByteSink): void {
+    let from = 0; // start of what is not handed on yet
+    let at = chunk.indexOf(USAGE_KEY);
+    while (at !== -1) {
+      const value = valueAfterColon(chunk, at + USAGE_KEY.length);
+      if (chunk[value] === LBRACE) {
+        const start = eventStartInBytes(chunk, at);
+        const end = nextEventEndInBytes(chunk, at);
+        if (!this.keep(chunk.toString('utf8', start, end))) {
+          out.bytes(chunk, from, start);
+          from = end;
+          at = chunk.indexOf(USAGE_KEY, end);
+          continue;
+        }
       } else {
-        // Keep the closing brace and the event's terminator.
-        kept.push(event.subarray(0, tail), event.subarray(tail + NULL_USAGE_TAIL.length - 1));
-        changed = true;
+        const end = nullTailEnd(chunk, at, value);
+        if (end !== -1) {
+          // Cut `,"usage":null`, keep the closing brace and the terminator. Another member named usage
+          // can only be in a later event.
+          out.bytes(chunk, from, at - 1);
+          from = value + NULL_LENGTH;
+          at = end < chunk.length ? chunk.indexOf(USAGE_KEY, end) : -1;
+          continue;
+        }
       }
+      at = chunk.indexOf(USAGE_KEY, at + USAGE_KEY.length);
     }
-    if (!changed) {
-      return chunk;
-    }
-    return kept.length === 1 ? kept[0] : Buffer.concat(kept);
+    out.bytes(chunk, from, chunk.length);
   }
 
   private keep(event: string): boolean {
-    if (!USAGE_OBJECT.test(event)) {
+    if (!USAGE_OBJECT.test(event) || !NO_CHOICES.test(event)) {
       return true;
     }
-    const data = eventData(event);
-    try {
-      const parsed = JSON.parse(data) as { choices?: unknown; usage?: unknown };
-      if (Array.isArray(parsed.choices) && parsed.choices.length === 0) {
-        this.usageEvent = parsed;
-        return false;
-      }
-    } catch {
-      // Not JSON: not ours to judge, pass it on.
-    }
-    return true;
+    this.usageEvent = event;
+    return false;
   }
 }
 
@@ -119,16 +137,43 @@ function endsAtEventEnd(chunk: Buffer): boolean {
   );
 }
 
-/** Where `,"usage":null}` ends the event's data (before its terminator), or -1. */
-function nullUsageTailAt(event: Buffer): number {
-  let dataEnd = event.length;
-  while (dataEnd > 0 && (event[dataEnd - 1] === LF || event[dataEnd - 1] === CR)) {
-    dataEnd--;
+/**
+ * Where the event ends when `,"usage":null}` at `at - 1` ends its data (only line breaks follow, up to
+ * the blank line that ends the event); -1 otherwise.
+ */
+function nullTailEnd(chunk: Buffer, at: number, value: number): number {
+  const brace = value + NULL_LENGTH;
+  if (
+    value !== at + USAGE_KEY.length + 1 ||
+    chunk[at - 1] !== COMMA ||
+    chunk[value] !== 0x6e || // n
+    chunk[value + 1] !== 0x75 || // u
+    chunk[value + 2] !== 0x6c || // l
+    chunk[value + 3] !== 0x6c || // l
+    chunk[brace] !== RBRACE
+  ) {
+    return -1;
   }
-  const at = dataEnd - NULL_USAGE_TAIL_BYTES.length;
-  return at >= 0 && event.compare(NULL_USAGE_TAIL_BYTES, 0, NULL_USAGE_TAIL_BYTES.length, at, dataEnd) === 0
-    ? at
-    : -1;
+  // The event's end as the rest of the filter finds it; only line breaks may stand before it.
+  const end = nextEventEndInBytes(chunk, brace + 1);
+  for (let i = brace + 1; i < end; i++) {
+    if (chunk[i] !== LF && chunk[i] !== CR) {
+      return -1;
+    }
+  }
+  return end > brace + 1 ? end : -1;
+}
+
+/** Index just after the blank line before `at` (where the event holding `at` starts), or 0. */
+function eventStartInBytes(chunk: Buffer, at: number): number {
+  let i = at > 0 ? chunk.lastIndexOf(LF, at - 1) : -1;
+  while (i > 0) {
+    if (chunk[i - 1] === LF || (chunk[i - 1] === CR && i >= 2 && chunk[i - 2] === LF)) {
+      return i + 1;
+    }
+    i = chunk.lastIndexOf(LF, i - 1);
+  }
+  return 0;
 }
 
 /** `event` without the `,"usage":null` member ending its data, if it has one. */
@@ -158,20 +203,10 @@ function nextEventEndInBytes(chunk: Buffer, from: number): number {
   return chunk.length;
 }
 
-/** Byte-level `USAGE_OBJECT`: `"usage"`, optional JSON whitespace, `:`, optional whitespace, `{`. */
-function hasUsageObject(chunk: Buffer): boolean {
-  let at = chunk.indexOf(USAGE_KEY);
-  while (at !== -1) {
-    let i = skipJsonSpace(chunk, at + USAGE_KEY.length);
-    if (chunk[i] === 0x3a) {
-      i = skipJsonSpace(chunk, i + 1);
-      if (chunk[i] === 0x7b) {
-        return true;
-      }
-    }
-    at = chunk.indexOf(USAGE_KEY, at + 1);
-  }
-  return false;
+/** Where the value after a member name ending at `from` starts (JSON space and `:` skipped), or -1. */
+function valueAfterColon(chunk: Buffer, from: number): number {
+  const colon = skipJsonSpace(chunk, from);
+  return chunk[colon] === COLON ? skipJsonSpace(chunk, colon + 1) : -1;
 }
 
 function skipJsonSpace(chunk: Buffer, from: number): number {
