@@ -2,7 +2,7 @@
 // undici pass-through proxy, for non-stream and streamed chat completions.
 //
 // Env: BENCH_DURATION_S (default 10) per run, BENCH_CONCURRENCY (64), BENCH_KEYS (10),
-//      BENCH_SOAK_S (0 = no soak; 300 for the 5-minute RSS soak), BENCH_SOAK_WARMUP_S (60).
+//      BENCH_SOAK_S (0 = no soak; 300 for the 5-minute RSS soak), BENCH_SOAK_WARMUP_S (180).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -15,7 +15,7 @@ const DURATION_MS = Number(process.env.BENCH_DURATION_S ?? 10) * 1000;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const KEYS = Number(process.env.BENCH_KEYS ?? 10);
 const SOAK_MS = Number(process.env.BENCH_SOAK_S ?? 0) * 1000;
-const SOAK_WARMUP_MS = Number(process.env.BENCH_SOAK_WARMUP_S ?? 60) * 1000;
+const SOAK_WARMUP_MS = Number(process.env.BENCH_SOAK_WARMUP_S ?? 180) * 1000;
 // Targets take turns in short rounds, so a burst of other load on a shared machine hits all of them alike.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const MASTER_KEY = 'bench-master-key';
@@ -198,13 +198,21 @@ async function soak(keypool, target) {
   const requests = await alternatingLoad(target, SOAK_MS);
   clearInterval(sampler);
   sample();
-  // Flat = the last minute's mean RSS within ±10% of the first minute's.
+  // Flat = the last minute's floor (lowest sample) within ±10% of the first minute's. RSS saws up and
+  // down with the old generation's collections, often less than once a minute under this load, so a
+  // minute's mean or median depends on where one tooth falls; the floor, right after a collection, is
+  // what rises when memory leaks. Medians and the range are reported too.
   const start = samples[0].t;
   const end = samples.at(-1).t;
   const first = samples.filter((s) => s.t <= start + 60_000);
   const last = samples.filter((s) => s.t >= end - 60_000);
-  const mean = (xs) => xs.reduce((a, s) => a + s.rss, 0) / Math.max(1, xs.length);
-  const drift = mean(last) / mean(first) - 1;
+  const median = (xs) => {
+    const sorted = xs.map((s) => s.rss).sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)] ?? 0;
+  };
+  const floor = (xs) => Math.min(...xs.map((s) => s.rss));
+  const drift = floor(last) / floor(first) - 1;
+  const all = samples.map((s) => s.rss);
   return {
     warmupS: SOAK_WARMUP_MS / 1000,
     requests,
@@ -212,8 +220,12 @@ async function soak(keypool, target) {
       s: Math.round((s.t - start) / 1000),
       rssMiB: +(s.rss / 1048576).toFixed(1),
     })),
-    earlyMeanRss: mean(first),
-    lastMinuteMeanRss: mean(last),
+    firstMinuteFloorRss: floor(first),
+    lastMinuteFloorRss: floor(last),
+    firstMinuteMedianRss: median(first),
+    lastMinuteMedianRss: median(last),
+    minRss: Math.min(...all),
+    maxRss: Math.max(...all),
     drift,
   };
 }
@@ -316,7 +328,8 @@ function print(results) {
   if (results.soak) {
     const s = results.soak;
     console.log(
-      `soak RSS: ${fmt(s.earlyMeanRss / 1048576, 0)} → ${fmt(s.lastMinuteMeanRss / 1048576, 0)} MiB (${fmt(s.drift * 100, 1)}%, target ±10%)`,
+      `soak RSS floor (first → last minute): ${fmt(s.firstMinuteFloorRss / 1048576, 0)} → ${fmt(s.lastMinuteFloorRss / 1048576, 0)} MiB (${fmt(s.drift * 100, 1)}%, target ±10%)\n` +
+        `soak RSS medians: ${fmt(s.firstMinuteMedianRss / 1048576, 0)} → ${fmt(s.lastMinuteMedianRss / 1048576, 0)} MiB; range ${fmt(s.minRss / 1048576, 0)}–${fmt(s.maxRss / 1048576, 0)} MiB`,
     );
   }
 }
