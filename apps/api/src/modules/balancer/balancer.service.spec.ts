@@ -11,21 +11,30 @@ import {
   type ClassifiedOutcome,
   type KeyLease,
 } from './balancer.types';
+import type { KeyStateStore } from './key-state/key-state.store';
 import { MemoryKeyStateStore } from './key-state/memory-key-state.store';
 import { aKey, anUpstream, aSnapshot, someSettings } from './testing/balancer-fixtures';
 
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
 
+/** A store that answers reservations on a later tick, as the Redis-backed one does. */
+function lateReservingStore(): KeyStateStore {
+  const store: KeyStateStore = new MemoryKeyStateStore();
+  const reserve = store.reserve.bind(store);
+  store.reserve = (keyId, r) => new Promise((resolve) => setImmediate(() => resolve(reserve(keyId, r))));
+  return store;
+}
+
 function setup(
   settings: Partial<Settings> = {},
   keyCount = 3,
   keys = Array.from({ length: keyCount }, (_, i) => aKey(`k${i + 1}`)),
+  store: KeyStateStore = new MemoryKeyStateStore(),
 ) {
   const snapshot = aSnapshot([anUpstream('up-1', keys)]);
   const markKeyInvalid = vi.fn(() => Promise.resolve());
   const catalog = { snapshot: () => snapshot, onChange: () => () => undefined, markKeyInvalid };
   const current = someSettings({ queueTimeoutMs: 0, ...settings });
-  const store = new MemoryKeyStateStore();
   const balancer = new BalancerService(
     catalog as unknown as PoolCatalog,
     { current: () => current } as unknown as SettingsService,
@@ -145,6 +154,12 @@ describe(BalancerService.name, () => {
     const first = await retry.acquire();
     release(first, fault);
     expect((await retry.acquire()).key.id).not.toBe(first.key.id);
+  });
+
+  it('should take round-robin turns in order among concurrent acquires when reservations answer later', async () => {
+    const { balancer } = setup({ strategy: 'round-robin' }, 3, undefined, lateReservingStore());
+    const leases = await Promise.all(Array.from({ length: 6 }, () => aRequest(balancer).acquire()));
+    expect(leases.map((l) => l.key.id)).toEqual(['k1', 'k2', 'k3', 'k1', 'k2', 'k3']);
   });
 
   it('should back the upstream off for faults only when enough distinct keys fault, not for 429s and one 500', async () => {

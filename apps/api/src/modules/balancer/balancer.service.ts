@@ -402,10 +402,12 @@ export class BalancerService implements OnModuleInit, OnModuleDestroy {
             continue;
           }
           const choice: Choice = { key, slot, view, entry, probe: a.probe };
+          // The turn moves on before the reservation is awaited (a shared store answers later), so
+          // acquires running meanwhile take the next keys instead of all landing on this one.
+          this.background(this.store.setCursor(scope, roundRobinCursor(slot, cursor)));
           const pending = this.store.reserve(key.id, this.reservation(choice, offset, now));
           const reserved = pending instanceof Promise ? await pending : pending;
           if (reserved.ok) {
-            this.background(this.store.setCursor(scope, roundRobinCursor(slot, cursor)));
             return choice;
           }
         }

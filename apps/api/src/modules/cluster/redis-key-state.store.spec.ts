@@ -63,6 +63,18 @@ describe.skipIf(!TEST_REDIS_URL)(`${RedisKeyStateStore.name} on a real Redis${RE
     expect(refused).toMatchObject({ ok: false, reason: 'limit' });
   });
 
+  it('should count a reservation in flight while Redis decides on it, and once after', async () => {
+    const now = Date.now();
+    const pending = a.reserve('held-key', reservation(now, { rpmLimit: 1 }));
+    expect(a.view('held-key', now).inFlight).toBe(1);
+    expect(await pending).toMatchObject({ ok: true });
+    expect(a.view('held-key', now).inFlight).toBe(1);
+    const refused = a.reserve('held-key', reservation(now, { rpmLimit: 1 }));
+    expect(a.view('held-key', now).inFlight).toBe(2);
+    expect(await refused).toMatchObject({ ok: false, reason: 'limit' });
+    expect(a.view('held-key', now).inFlight).toBe(1);
+  });
+
   it('should keep a key cooled by one replica out of the other replica', async () => {
     const now = Date.now();
     await a.extendCooldown('cool-key', null, { until: now + 3000, kind: 'rate_limited', explicit: true });

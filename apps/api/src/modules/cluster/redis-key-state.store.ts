@@ -16,6 +16,7 @@ import type {
   UpstreamBackoff,
   UpstreamStateView,
 } from '../balancer/key-state/key-state.store';
+import type { MemoryKeyStateStore } from '../balancer/key-state/memory-key-state.store';
 import { RedisConnection } from './redis-connection.service';
 import { EXTEND_COOLDOWN, NOTE_UPSTREAM_FAILURE, RECORD_RESULT, RELEASE, RESERVE } from './key-state.scripts';
 
@@ -54,7 +55,7 @@ export class RedisKeyStateStore implements KeyStateStore, OnModuleDestroy {
 
   constructor(
     private readonly redis: RedisConnection,
-    private readonly local: KeyStateStore,
+    private readonly local: MemoryKeyStateStore,
   ) {
     this.channel = redis.key('keystate');
   }
@@ -116,6 +117,8 @@ export class RedisKeyStateStore implements KeyStateStore, OnModuleDestroy {
     }
     const token = `${this.origin}:${++this.sequence}`;
     let reply: Array<string | number>;
+    // Least-busy and least-recently-used picks made while Redis answers must see this attempt.
+    this.local.hold(keyId, r.now);
     try {
       reply = (await client.eval(
         RESERVE,
@@ -138,13 +141,15 @@ export class RedisKeyStateStore implements KeyStateStore, OnModuleDestroy {
       )) as Array<string | number>;
     } catch {
       return this.local.reserve(keyId, r);
+    } finally {
+      this.local.dropHold(keyId);
     }
     if (reply[0] === 1) {
       if (r.probe) {
         this.probeTokens.set(keyId, token);
       }
       // Bookkeeping only (in-flight, last used, local counters): Redis already decided.
-      await this.local.reserve(keyId, {
+      this.local.reserve(keyId, {
         ...r,
         rpmLimit: null,
         tpmLimit: null,
@@ -159,13 +164,13 @@ export class RedisKeyStateStore implements KeyStateStore, OnModuleDestroy {
       this.learnCooldown(keyId, null, reply[3]);
       this.learnCooldown(keyId, r.model, reply[4]);
     } else if (reason === 'invalid') {
-      await this.local.setInvalid(keyId, true);
+      this.local.setInvalid(keyId, true);
     }
     return { ok: false, reason, retryAt: retryAt >= 0 ? retryAt : null };
   }
 
   async release(keyId: string, input: ReleaseInput): Promise<void> {
-    await this.local.release(keyId, input);
+    this.local.release(keyId, input);
     const token = this.probeTokens.get(keyId);
     this.probeTokens.delete(keyId);
     const client = this.client();
@@ -187,7 +192,7 @@ export class RedisKeyStateStore implements KeyStateStore, OnModuleDestroy {
   }
 
   async recordResult(keyId: string, sample: HealthSample): Promise<HealthCounts> {
-    const localCounts = await this.local.recordResult(keyId, sample);
+    const localCounts = this.local.recordResult(keyId, sample);
     const client = this.client();
     if (!client) {
       return localCounts;
@@ -208,7 +213,7 @@ export class RedisKeyStateStore implements KeyStateStore, OnModuleDestroy {
   }
 
   async extendCooldown(keyId: string, model: string | null, cooldown: Cooldown): Promise<Cooldown> {
-    const merged = await this.local.extendCooldown(keyId, model, cooldown);
+    const merged = this.local.extendCooldown(keyId, model, cooldown);
     const client = this.client();
     if (!client) {
       return merged;
@@ -224,7 +229,7 @@ export class RedisKeyStateStore implements KeyStateStore, OnModuleDestroy {
       )) as string;
       const effective = decodeCooldown(stored) ?? merged;
       if (effective.until > merged.until) {
-        await this.local.extendCooldown(keyId, model, effective);
+        this.local.extendCooldown(keyId, model, effective);
       }
       this.broadcast({ t: 'cooldown', key: keyId, model, cooldown: effective });
       return effective.until >= merged.until ? effective : merged;
@@ -233,18 +238,18 @@ export class RedisKeyStateStore implements KeyStateStore, OnModuleDestroy {
     }
   }
 
-  async setBreaker(keyId: string, breaker: BreakerRecord): Promise<void> {
-    await this.local.setBreaker(keyId, breaker);
+  setBreaker(keyId: string, breaker: BreakerRecord): void {
+    this.local.setBreaker(keyId, breaker);
     this.broadcast({ t: 'breaker', key: keyId, breaker });
   }
 
-  async setBudget(keyId: string, budget: HeaderBudget): Promise<void> {
-    await this.local.setBudget(keyId, budget);
+  setBudget(keyId: string, budget: HeaderBudget): void {
+    this.local.setBudget(keyId, budget);
     this.broadcast({ t: 'budget', key: keyId, budget });
   }
 
   async setInvalid(keyId: string, invalid: boolean): Promise<void> {
-    await this.local.setInvalid(keyId, invalid);
+    this.local.setInvalid(keyId, invalid);
     const client = this.client();
     if (client) {
       const key = this.k(keyId, 'invalid');
@@ -254,7 +259,7 @@ export class RedisKeyStateStore implements KeyStateStore, OnModuleDestroy {
   }
 
   async clearKey(keyId: string): Promise<void> {
-    await this.local.clearKey(keyId);
+    this.local.clearKey(keyId);
     const client = this.client();
     if (client) {
       const parts = ['invalid', 'cd', 'rpm', 'tpm', 'day', 'probe', 'health'];
@@ -271,7 +276,7 @@ export class RedisKeyStateStore implements KeyStateStore, OnModuleDestroy {
     now: number,
     windowMs: number,
   ): Promise<number> {
-    const localCount = await this.local.noteUpstreamFailure(upstreamId, reason, keyId, now, windowMs);
+    const localCount = this.local.noteUpstreamFailure(upstreamId, reason, keyId, now, windowMs);
     const client = this.client();
     if (!client) {
       return localCount;
@@ -291,8 +296,8 @@ export class RedisKeyStateStore implements KeyStateStore, OnModuleDestroy {
     }
   }
 
-  async setUpstreamBackoff(upstreamId: string, backoff: UpstreamBackoff): Promise<void> {
-    await this.local.setUpstreamBackoff(upstreamId, backoff);
+  setUpstreamBackoff(upstreamId: string, backoff: UpstreamBackoff): void {
+    this.local.setUpstreamBackoff(upstreamId, backoff);
     this.broadcast({ t: 'backoff', upstream: upstreamId, backoff });
   }
 
@@ -352,30 +357,32 @@ export class RedisKeyStateStore implements KeyStateStore, OnModuleDestroy {
     if (message.o === this.origin) {
       return;
     }
-    this.apply(message.e).catch((error: unknown) =>
-      this.logger.warn(`could not apply a key-state event: ${(error as Error).message}`),
-    );
+    try {
+      this.apply(message.e);
+    } catch (error) {
+      this.logger.warn(`could not apply a key-state event: ${(error as Error).message}`);
+    }
   }
 
-  private async apply(event: StateEvent): Promise<void> {
+  private apply(event: StateEvent): void {
     switch (event.t) {
       case 'cooldown':
-        await this.local.extendCooldown(event.key, event.model, event.cooldown);
+        this.local.extendCooldown(event.key, event.model, event.cooldown);
         return;
       case 'breaker':
-        await this.local.setBreaker(event.key, event.breaker);
+        this.local.setBreaker(event.key, event.breaker);
         return;
       case 'budget':
-        await this.local.setBudget(event.key, event.budget);
+        this.local.setBudget(event.key, event.budget);
         return;
       case 'invalid':
-        await this.local.setInvalid(event.key, event.invalid);
+        this.local.setInvalid(event.key, event.invalid);
         return;
       case 'clear':
-        await this.local.clearKey(event.key);
+        this.local.clearKey(event.key);
         return;
       case 'backoff':
-        await this.local.setUpstreamBackoff(event.upstream, event.backoff);
+        this.local.setUpstreamBackoff(event.upstream, event.backoff);
         return;
     }
   }

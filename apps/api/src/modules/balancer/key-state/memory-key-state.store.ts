@@ -165,6 +165,23 @@ export class MemoryKeyStateStore implements KeyStateStore {
     return { ok: true };
   }
 
+  /**
+   * Counts an attempt as in flight (and the key as just used) while a shared store decides on it, so
+   * picks made meanwhile see it. Undone by `dropHold`, before the decision is booked with `reserve`.
+   */
+  hold(keyId: string, now: number): void {
+    const rec = this.record(keyId);
+    rec.inFlight += 1;
+    this.inFlightTotal += 1;
+    rec.lastUsedAt = now;
+  }
+
+  dropHold(keyId: string): void {
+    const rec = this.record(keyId);
+    rec.inFlight -= 1;
+    this.inFlightTotal -= 1;
+  }
+
   release(keyId: string, input: ReleaseInput): void {
     const rec = this.record(keyId);
     if (rec.inFlight > 0) {
