@@ -1,9 +1,10 @@
 import { lazy, Suspense } from 'react';
 import { createBrowserRouter, Navigate } from 'react-router-dom';
 import { paths } from '@/config/paths';
+import { authToken } from '@/lib/auth-token';
 import { LoginRoute } from './routes/login';
 import { PageSkeleton } from './routes/page-skeleton';
-import { RequireAuth } from './routes/require-auth';
+import { loginPathFor, RequireAuth } from './routes/require-auth';
 import { RouteError } from './routes/route-error';
 
 // One chunk per page, and the signed-in frame is a chunk too: a cold start on the login page
@@ -48,5 +49,22 @@ export const routes = [
 ];
 
 export function createAppRouter() {
-  return createBrowserRouter(routes, { basename: import.meta.env.BASE_URL.replace(/\/$/, '') });
+  const basename = import.meta.env.BASE_URL.replace(/\/$/, '');
+  startSignedOutAtLogin(basename);
+  return createBrowserRouter(routes, { basename });
+}
+
+/**
+ * A signed-out start (every cold start) goes straight to the login page's address, so the first render
+ * is the login form rather than a render of the app's guard followed by a redirect.
+ */
+function startSignedOutAtLogin(basename: string): void {
+  const { pathname, search } = window.location;
+  if (authToken.get() || !pathname.startsWith(basename)) {
+    return;
+  }
+  const path = pathname.slice(basename.length) || '/';
+  if (path !== paths.login) {
+    window.history.replaceState(null, '', `${basename}${loginPathFor(`${path}${search}`)}`);
+  }
 }

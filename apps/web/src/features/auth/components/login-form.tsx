@@ -1,5 +1,17 @@
 import KeyIcon from '@mui/icons-material/VpnKeyOutlined';
-import { Alert, Box, Button, Card, CardContent, Stack, TextField, Typography } from '@mui/material';
+import {
+  Alert,
+  Box,
+  Button,
+  Card,
+  CardContent,
+  FormControl,
+  FormHelperText,
+  InputLabel,
+  OutlinedInput,
+  Stack,
+  Typography,
+} from '@mui/material';
 import { Controller, useForm } from 'react-hook-form';
 import { ApiError, errorMessage } from '@/lib/api-client';
 import { useLogin } from '../api/auth.queries';
@@ -47,16 +59,23 @@ export function LoginForm({ onSignedIn }: { onSignedIn: () => void }) {
               control={control}
               rules={{ required: 'Enter the admin password' }}
               render={({ field, fieldState }) => (
-                <TextField
-                  {...field}
-                  type="password"
-                  label="Admin password"
-                  autoComplete="current-password"
-                  autoFocus
-                  size="medium"
-                  error={Boolean(fieldState.error)}
-                  helperText={fieldState.error?.message}
-                />
+                // The parts of a TextField, not TextField itself: it would bring Select, Menu and Modal
+                // into the first page's bundle, and this is the page every cold start shows.
+                <FormControl variant="outlined" error={Boolean(fieldState.error)}>
+                  <InputLabel htmlFor="login-password">Admin password</InputLabel>
+                  <OutlinedInput
+                    {...field}
+                    id="login-password"
+                    type="password"
+                    label="Admin password"
+                    autoComplete="current-password"
+                    autoFocus
+                    aria-describedby={fieldState.error ? 'login-password-error' : undefined}
+                  />
+                  {fieldState.error && (
+                    <FormHelperText id="login-password-error">{fieldState.error.message}</FormHelperText>
+                  )}
+                </FormControl>
               )}
             />
             <Button type="submit" variant="contained" size="large" loading={login.isPending}>
