@@ -8,7 +8,7 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { closedLoop, mergeRuns, openLoop, sleep } from './lib/load.mjs';
-import { rssOf, spawnNode } from './lib/processes.mjs';
+import { cpuTimeUs, rssOf, spawnNode } from './lib/processes.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DURATION_MS = Number(process.env.BENCH_DURATION_S ?? 10) * 1000;
@@ -66,9 +66,13 @@ async function main() {
   try {
     await configureKeypool(keypool.url, `${mock.url}/v1`);
     const targets = {
-      direct: { url: mock.url, headers: { authorization: 'Bearer bench-key-1' } },
-      passthrough: { url: passthrough.url, headers: {} },
-      keypool: { url: keypool.url, headers: { authorization: `Bearer ${MASTER_KEY}` } },
+      direct: { url: mock.url, headers: { authorization: 'Bearer bench-key-1' }, pid: null },
+      passthrough: { url: passthrough.url, headers: {}, pid: passthrough.child.pid },
+      keypool: {
+        url: keypool.url,
+        headers: { authorization: `Bearer ${MASTER_KEY}` },
+        pid: keypool.child.pid,
+      },
     };
     const results = { machine: machine(), config: { DURATION_MS, CONCURRENCY, KEYS }, runs: {} };
     const rssSamples = [];
@@ -85,14 +89,17 @@ async function main() {
             `bench: ${name} ${mode} round ${round}/${ROUNDS} (${CONCURRENCY} connections)\n`,
           );
           rounds[name].push(
-            await closedLoop({
-              url: target.url,
-              path: '/v1/chat/completions',
-              body,
-              headers: target.headers,
-              concurrency: CONCURRENCY,
-              durationMs: DURATION_MS / ROUNDS,
-            }),
+            await withCpu({ proxy: target.pid, mock: mock.child.pid }, (onMeasure) =>
+              closedLoop({
+                url: target.url,
+                path: '/v1/chat/completions',
+                body,
+                headers: target.headers,
+                concurrency: CONCURRENCY,
+                durationMs: DURATION_MS / ROUNDS,
+                onMeasure,
+              }),
+            ),
           );
         }
       }
@@ -145,6 +152,32 @@ async function main() {
     await mock.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Runs `load` and adds to its result the CPU time each process used in the measured part of the run: the
+ * proxy under test, the mock, and this process (the load generator). On a machine the three share, a
+ * proxy's throughput is set by their sum, so these show where a gap between two proxies comes from.
+ */
+async function withCpu(pids, load) {
+  const read = () => ({
+    load: process.cpuUsage(),
+    ...Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, pid ? cpuTimeUs(pid) : null])),
+  });
+  let start = null;
+  let end = null;
+  const run = await load((phase) => {
+    if (phase === 'start') {
+      start = read();
+    } else {
+      end = read();
+    }
+  });
+  run.raw.cpuUs = { load: end.load.user + end.load.system - start.load.user - start.load.system };
+  for (const k of Object.keys(pids)) {
+    run.raw.cpuUs[k] = end[k] !== null && start[k] !== null ? end[k] - start[k] : null;
+  }
+  return run;
 }
 
 async function configureKeypool(url, upstreamBaseUrl) {
@@ -291,6 +324,29 @@ function machine() {
   };
 }
 
+/** CPU µs per request of each process in the saturation runs (see `withCpu`). */
+function printCpu(runs) {
+  const fmt = (v) => (v === null || v === undefined ? '-' : v.toFixed(0));
+  const rows = Object.entries(runs)
+    .filter(([, r]) => r.cpuPerRequestUs)
+    .map(([name, r]) => {
+      const c = r.cpuPerRequestUs;
+      const sum = [c.proxy, c.mock, c.load].reduce((a, v) => a + (v ?? 0), 0);
+      return [name, fmt(c.proxy), fmt(c.mock), fmt(c.load), fmt(sum)];
+    });
+  if (rows.length === 0) {
+    return;
+  }
+  const header = ['CPU µs per request', 'proxy', 'mock', 'load generator', 'all'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  rows.forEach((row) => console.log(line(row)));
+  console.log('');
+}
+
 function print(results) {
   const fmt = (v, d = 1) => (v === null || v === undefined ? '-' : v.toFixed(d));
   const rows = Object.entries(results.runs).map(([name, r]) => [
@@ -314,6 +370,7 @@ function print(results) {
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   rows.forEach((row) => console.log(line(row)));
   console.log('');
+  printCpu(results.runs);
   console.log(`keypool / pass-through, non-stream: ${fmt(results.ratios.nonStream, 2)}× (target ≥ 0.6)`);
   console.log(`keypool / pass-through, stream:     ${fmt(results.ratios.stream, 2)}× (target ≥ 0.8)`);
   console.log(

@@ -5,9 +5,19 @@ const { Pool } = require('undici');
 
 /**
  * Closed-loop load: `concurrency` workers each send the next request as soon as the previous one ended,
- * for `durationMs`. Latency = request start → last body byte; TTFB = start → first body byte.
+ * for `durationMs` after `warmupMs`. Latency = request start → last body byte; TTFB = start → first body
+ * byte. `onMeasure` is called when the warm-up ends and again when the measured time is over.
  */
-export async function closedLoop({ url, path, body, headers, concurrency, durationMs, warmupMs = 1_000 }) {
+export async function closedLoop({
+  url,
+  path,
+  body,
+  headers,
+  concurrency,
+  durationMs,
+  warmupMs = 1_000,
+  onMeasure = () => {},
+}) {
   const pool = new Pool(url, { connections: concurrency, pipelining: 1, keepAliveTimeout: 30_000 });
   const payload = Buffer.from(JSON.stringify(body));
   const stats = newStats();
@@ -21,10 +31,12 @@ export async function closedLoop({ url, path, body, headers, concurrency, durati
   const workers = Array.from({ length: concurrency }, worker);
   await sleep(warmupMs);
   measuring = true;
+  onMeasure('start');
   const started = Date.now();
   stopAt = started + durationMs;
   await Promise.all(workers);
   const elapsed = (Date.now() - started) / 1000;
+  onMeasure('end');
   await pool.close();
   return summarise(stats, elapsed);
 }
@@ -89,17 +101,32 @@ function newStats() {
   return { latencies: [], ttfbs: [], errors: 0 };
 }
 
-/** Combines runs of the same target (interleaved rounds) into one summary. */
+/**
+ * Combines runs of the same target (interleaved rounds) into one summary. Where the runs carry CPU
+ * times (`raw.cpuUs`, µs per process), the summary has `cpuPerRequestUs`: each process's total over the
+ * requests answered.
+ */
 export function mergeRuns(runs) {
   const stats = newStats();
   let elapsed = 0;
+  const cpu = {};
   for (const run of runs) {
     stats.latencies.push(...run.raw.latencies);
     stats.ttfbs.push(...run.raw.ttfbs);
     stats.errors += run.raw.errors;
     elapsed += run.raw.elapsedS;
+    for (const [name, us] of Object.entries(run.raw.cpuUs ?? {})) {
+      cpu[name] = us === null || cpu[name] === null ? null : (cpu[name] ?? 0) + us;
+    }
   }
-  return summarise(stats, elapsed);
+  const summary = summarise(stats, elapsed);
+  const answered = summary.requests + summary.errors;
+  if (Object.keys(cpu).length > 0 && answered > 0) {
+    summary.cpuPerRequestUs = Object.fromEntries(
+      Object.entries(cpu).map(([name, us]) => [name, us === null ? null : us / answered]),
+    );
+  }
+  return summary;
 }
 
 function summarise(stats, elapsedS) {

@@ -64,3 +64,18 @@ export function rssOf(pid) {
     return { rss: 0, peak: 0 };
   }
 }
+
+/**
+ * CPU time a process has used so far (all its threads, user + system), in µs, from `/proc/<pid>/stat`.
+ * Null where /proc is not there. The kernel reports it in USER_HZ ticks, which Linux fixes at 100 per second.
+ */
+export function cpuTimeUs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return null;
+  }
+}
