@@ -114,14 +114,18 @@ async function main() {
     const halfRps = Math.max(1, Math.round(results.runs['keypool non-stream'].rps / 2));
     for (const name of ['direct', 'keypool']) {
       process.stderr.write(`bench: ${name} at ${halfRps} req/s (half of keypool's peak)\n`);
-      results.runs[`${name} @50%`] = await openLoop({
-        url: targets[name].url,
-        path: '/v1/chat/completions',
-        body: chatBody,
-        headers: targets[name].headers,
-        rps: halfRps,
-        durationMs: DURATION_MS,
-      });
+      const run = await withCpu({ proxy: targets[name].pid, mock: mock.child.pid }, (onMeasure) =>
+        openLoop({
+          url: targets[name].url,
+          path: '/v1/chat/completions',
+          body: chatBody,
+          headers: targets[name].headers,
+          rps: halfRps,
+          durationMs: DURATION_MS,
+          onMeasure,
+        }),
+      );
+      results.runs[`${name} @50%`] = mergeRuns([run]);
     }
     clearInterval(sampler);
     results.keypoolPeakRssBytes = rssOf(keypool.child.pid).peak;
@@ -344,6 +348,18 @@ function printCpu(runs) {
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   rows.forEach((row) => console.log(line(row)));
+  // Open-loop requests arrive one by one (no batching per wake-up), so they cost more CPU each than at
+  // saturation; the half-load run may keep the machine busier than "half" suggests.
+  const half = runs['keypool @50%']?.cpuBusy;
+  if (half) {
+    const pct = (v) => (v === null ? '-' : `${Math.round(v * 100)}%`);
+    const cores = cpus().length;
+    const all = [half.proxy, half.mock, half.load].reduce((a, v) => a + (v ?? 0), 0);
+    console.log(
+      `\nCPU during keypool @50%: keypool ${pct(half.proxy)}, mock ${pct(half.mock)}, load generator ` +
+        `${pct(half.load)} of one core; ${Math.round((all / cores) * 100)}% of the machine's ${cores} cores`,
+    );
+  }
   console.log('');
 }
 

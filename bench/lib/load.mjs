@@ -45,12 +45,22 @@ export async function closedLoop({
  * Open-loop load at a fixed rate (requests are started on schedule whatever the latency), to measure
  * latency at a given throughput rather than at saturation.
  */
-export async function openLoop({ url, path, body, headers, rps, durationMs, maxConnections = 256 }) {
+export async function openLoop({
+  url,
+  path,
+  body,
+  headers,
+  rps,
+  durationMs,
+  maxConnections = 256,
+  onMeasure = () => {},
+}) {
   const pool = new Pool(url, { connections: maxConnections, pipelining: 1, keepAliveTimeout: 30_000 });
   const payload = Buffer.from(JSON.stringify(body));
   const stats = newStats();
   const interval = 1000 / rps;
   const total = Math.floor((durationMs / 1000) * rps);
+  onMeasure('start');
   const started = performance.now();
   const inflight = [];
   for (let i = 0; i < total; i++) {
@@ -63,6 +73,7 @@ export async function openLoop({ url, path, body, headers, rps, durationMs, maxC
   }
   await Promise.all(inflight);
   const elapsed = (performance.now() - started) / 1000;
+  onMeasure('end');
   await pool.close();
   return summarise(stats, elapsed);
 }
@@ -103,8 +114,8 @@ function newStats() {
 
 /**
  * Combines runs of the same target (interleaved rounds) into one summary. Where the runs carry CPU
- * times (`raw.cpuUs`, µs per process), the summary has `cpuPerRequestUs`: each process's total over the
- * requests answered.
+ * times (`raw.cpuUs`, µs per process), the summary has `cpuPerRequestUs`, each process's total over the
+ * requests answered, and `cpuBusy`, the share of one core it kept busy.
  */
 export function mergeRuns(runs) {
   const stats = newStats();
@@ -124,6 +135,10 @@ export function mergeRuns(runs) {
   if (Object.keys(cpu).length > 0 && answered > 0) {
     summary.cpuPerRequestUs = Object.fromEntries(
       Object.entries(cpu).map(([name, us]) => [name, us === null ? null : us / answered]),
+    );
+    // Share of one core each process kept busy.
+    summary.cpuBusy = Object.fromEntries(
+      Object.entries(cpu).map(([name, us]) => [name, us === null ? null : us / 1e6 / elapsed]),
     );
   }
   return summary;

@@ -40,7 +40,12 @@ export class JsonBatchInsert {
 
   /** One statement for rows encoded by `encodeRow`. */
   statement(encodedRows: readonly string[]): { sql: string; params: unknown[] } {
-    return { sql: this.sql, params: [`[${encodedRows.join(',')}]`] };
+    return this.arrayStatement(`[${encodedRows.join(',')}]`);
+  }
+
+  /** One statement for a JSON array of encoded rows (`JsonRowBuffer.arrayText`). */
+  arrayStatement(jsonArray: string): { sql: string; params: unknown[] } {
+    return { sql: this.sql, params: [jsonArray] };
   }
 }
 

@@ -51,7 +51,7 @@ class FakeStore {
     this.steps.push(`write ${batch.rows}`);
     await new Promise((resolve) => setTimeout(resolve, this.writeMs));
     // An encoded row is its column values; the request id comes second.
-    this.written.push(...batch.encodedRows.map((r) => (JSON.parse(r) as string[])[1]));
+    this.written.push(...(JSON.parse(batch.encodedRows.arrayText()) as string[][]).map((r) => r[1]));
     this.steps.push('committed');
   }
 

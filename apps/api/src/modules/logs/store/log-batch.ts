@@ -1,4 +1,5 @@
 import { encodeRow, type BatchColumn } from '../../../database/json-batch-insert';
+import { JsonRowBuffer } from '../../../database/json-row-buffer';
 import { RollupAccumulator } from '../../stats/rollups/rollup-accumulator';
 import { GRAIN_RETENTION_MS, Grain } from '../../stats/rollups/rollup-grain';
 import type { KeyEventRow } from '../key-event-row';
@@ -83,11 +84,12 @@ const COARSE_GRAINS = [Grain.Hour, Grain.Day];
 
 /**
  * Request logs and key events waiting to be written together in one transaction. A request is kept as
- * its encoded column values (one flat string rather than an object graph that survives young-generation
- * collections while it waits) and is folded into the rollup deltas as it arrives.
+ * its encoded column values, outside the JS heap (see `JsonRowBuffer`), rather than as an object graph
+ * that survives young-generation collections while it waits, and is folded into the rollup deltas as it
+ * arrives.
  */
 export class LogBatch {
-  readonly encodedRows: string[] = [];
+  readonly encodedRows = new JsonRowBuffer();
   readonly events: KeyEventRow[] = [];
   readonly rollups = new RollupAccumulator();
 
@@ -119,11 +121,11 @@ export class LogBatch {
   }
 
   get rows(): number {
-    return this.encodedRows.length;
+    return this.encodedRows.count;
   }
 
   get size(): number {
-    return this.encodedRows.length + this.events.length;
+    return this.encodedRows.count + this.events.length;
   }
 }
 

@@ -33,8 +33,8 @@ export class LogStore {
   async writeBatch(batch: LogBatch): Promise<void> {
     const statements: SqlStatement[] = [];
     const rows = batch.encodedRows;
-    for (let i = 0; i < rows.length; i += LOG_ROWS_PER_STATEMENT) {
-      statements.push(this.logInsert.statement(rows.slice(i, i + LOG_ROWS_PER_STATEMENT)));
+    for (let i = 0; i < rows.count; i += LOG_ROWS_PER_STATEMENT) {
+      statements.push(this.logInsert.arrayStatement(rows.arrayText(i, i + LOG_ROWS_PER_STATEMENT)));
     }
     const deltas = batch.rollups.rows();
     if (deltas.length > 0) {

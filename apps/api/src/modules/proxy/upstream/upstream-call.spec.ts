@@ -53,8 +53,22 @@ describe(UpstreamCall.name, () => {
     await call.head;
     const sink = recordingSink();
     call.attach(sink);
-    call.onResponseData(c, Buffer.from('late'));
-    expect(sink.seen).toEqual(['data:a', 'data:b', 'end', 'data:late']);
+    expect(sink.seen).toEqual(['data:a', 'data:b', 'end']);
+  });
+
+  it('should hand live chunks to the sink after the held ones, and let go of it at the end', async () => {
+    const call = new UpstreamCall();
+    const c = fakeController();
+    call.onRequestStart(c);
+    call.onResponseStart(c, 200, {});
+    call.onResponseData(c, Buffer.from('a'));
+    await call.head;
+    const sink = recordingSink();
+    call.attach(sink);
+    call.onResponseData(c, Buffer.from('live'));
+    call.onResponseEnd();
+    call.onResponseData(c, Buffer.from('stray'));
+    expect(sink.seen).toEqual(['data:a', 'data:live', 'end']);
   });
 
   it('should reject the head with an error that comes before the status', async () => {

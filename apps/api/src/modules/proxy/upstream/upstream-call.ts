@@ -64,7 +64,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.sink) {
       this.sink.onUpstreamData(chunk);
-    } else {
+    } else if (!this.ended) {
       (this.held ??= []).push(chunk);
     }
   }
@@ -72,15 +72,18 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
   onResponseEnd(): void {
     this.ended = true;
     this.sink?.onUpstreamEnd();
+    this.letGo();
   }
 
   onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
     if (this.settleHead) {
       this.settle(error);
+      this.letGo();
       return;
     }
     this.failure = error;
     this.sink?.onUpstreamError(error);
+    this.letGo();
   }
 
   /** Hands the body to `sink`: chunks held so far first, then live ones, then the end or the error. */
@@ -95,8 +98,10 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     }
     if (this.failure) {
       sink.onUpstreamError(this.failure);
+      this.letGo();
     } else if (this.ended) {
       sink.onUpstreamEnd();
+      this.letGo();
     }
   }
 
@@ -115,6 +120,16 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     }
     this.abortReason = reason;
     this.controller?.abort(reason);
+  }
+
+  /**
+   * The response is over: drop undici's controller (it holds the raw header buffers) and the sink. With
+   * them held until the exchange let go of the call, `--trace-gc-nvp` showed about twice the bytes promoted
+   * to the old generation per young collection under load.
+   */
+  private letGo(): void {
+    this.controller = null;
+    this.sink = null;
   }
 
   private settle(error: Error | null): void {
