@@ -328,36 +328,43 @@ function machine() {
   };
 }
 
-/** CPU µs per request of each process in the saturation runs (see `withCpu`). */
-function printCpu(runs) {
-  const fmt = (v) => (v === null || v === undefined ? '-' : v.toFixed(0));
-  const rows = Object.entries(runs)
-    .filter(([, r]) => r.cpuPerRequestUs)
-    .map(([name, r]) => {
-      const c = r.cpuPerRequestUs;
-      const sum = [c.proxy, c.mock, c.load].reduce((a, v) => a + (v ?? 0), 0);
-      return [name, fmt(c.proxy), fmt(c.mock), fmt(c.load), fmt(sum)];
-    });
-  if (rows.length === 0) {
-    return;
-  }
-  const header = ['CPU µs per request', 'proxy', 'mock', 'load generator', 'all'];
+/** Prints a table: the first column left-aligned, the others right-aligned, each as wide as it needs. */
+function printTable(header, rows) {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   rows.forEach((row) => console.log(line(row)));
+}
+
+/** CPU of the proxy, the mock and the load generator together (a missing figure counts as 0). */
+function cpuSum(c) {
+  return [c.proxy, c.mock, c.load].reduce((a, v) => a + (v ?? 0), 0);
+}
+
+/** CPU µs per request of each process in every run that measured it (see `withCpu`). */
+function printCpu(runs) {
+  const fmt = (v) => (v === null || v === undefined ? '-' : v.toFixed(0));
+  const rows = Object.entries(runs)
+    .filter(([, r]) => r.cpuPerRequestUs)
+    .map(([name, r]) => {
+      const c = r.cpuPerRequestUs;
+      return [name, fmt(c.proxy), fmt(c.mock), fmt(c.load), fmt(cpuSum(c))];
+    });
+  if (rows.length === 0) {
+    return;
+  }
+  printTable(['CPU µs per request', 'proxy', 'mock', 'load generator', 'all'], rows);
   // Open-loop requests arrive one by one (no batching per wake-up), so they cost more CPU each than at
   // saturation; the half-load run may keep the machine busier than "half" suggests.
   const half = runs['keypool @50%']?.cpuBusy;
   if (half) {
     const pct = (v) => (v === null ? '-' : `${Math.round(v * 100)}%`);
     const cores = cpus().length;
-    const all = [half.proxy, half.mock, half.load].reduce((a, v) => a + (v ?? 0), 0);
     console.log(
       `\nCPU during keypool @50%: keypool ${pct(half.proxy)}, mock ${pct(half.mock)}, load generator ` +
-        `${pct(half.load)} of one core; ${Math.round((all / cores) * 100)}% of the machine's ${cores} cores`,
+        `${pct(half.load)} of one core; ${Math.round((cpuSum(half) / cores) * 100)}% of the machine's ${cores} cores`,
     );
   }
   console.log('');
@@ -373,18 +380,12 @@ function print(results) {
     name.includes('stream') && !name.includes('non-stream') ? fmt(r.ttfbP50, 2) : '-',
     String(r.errors),
   ]);
-  const header = ['run', 'req/s', 'p50 ms', 'p99 ms', 'TTFB p50 ms', 'errors'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   const m = results.machine;
   console.log(`\nkeypool proxy benchmark — ${m.cpus} × ${m.model}, Node ${m.node}`);
   console.log(
     `${CONCURRENCY} connections, ${DURATION_MS / 1000} s per target (${ROUNDS} interleaved rounds), ${KEYS} keys, request logging on\n`,
   );
-  console.log(line(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  rows.forEach((row) => console.log(line(row)));
+  printTable(['run', 'req/s', 'p50 ms', 'p99 ms', 'TTFB p50 ms', 'errors'], rows);
   console.log('');
   printCpu(results.runs);
   console.log(`keypool / pass-through, non-stream: ${fmt(results.ratios.nonStream, 2)}× (target ≥ 0.6)`);
