@@ -110,6 +110,11 @@ export interface KeyStateView {
   consecutiveFailures: number;
   inFlight: number;
   lastUsedAt: number | null;
+  /**
+   * Rank of the key's last use among all uses through this store (0: never used). Orders uses that fall in
+   * the same millisecond, which `lastUsedAt` cannot.
+   */
+  useOrder: number;
   /** Requests in the last 60 s and when the oldest of them leaves the window. */
   requestsLastMinute: number;
   tokensLastMinute: number;

@@ -29,6 +29,7 @@ interface KeyRecord {
   consecutiveFailures: number;
   inFlight: number;
   lastUsedAt: number | null;
+  useOrder: number;
   /** Start times of the requests of the last minute. */
   minuteRequests: MinuteWindow;
   /** Tokens of the attempts that ended in the last minute. */
@@ -57,6 +58,7 @@ const FRESH_VIEW: KeyStateView = Object.freeze({
   consecutiveFailures: 0,
   inFlight: 0,
   lastUsedAt: null,
+  useOrder: 0,
   requestsLastMinute: 0,
   tokensLastMinute: 0,
   minuteWindowFreesAt: null,
@@ -87,6 +89,8 @@ export class MemoryKeyStateStore implements KeyStateStore {
   private readonly affinity = new Map<string, string>();
   private readonly listeners = new Set<() => void>();
   private inFlightTotal = 0;
+  /** Uses so far, for `useOrder`. */
+  private uses = 0;
   private retries = 0;
 
   view(keyId: string, now: number): KeyStateView {
@@ -158,6 +162,7 @@ export class MemoryKeyStateStore implements KeyStateStore {
     rec.minuteRequests.push(r.now, 1);
     rec.requestsToday += 1;
     rec.lastUsedAt = r.now;
+    rec.useOrder = ++this.uses;
     rec.served += 1;
     if (rec.budget && rec.budget.remainingRequests !== null && rec.budget.remainingRequests > 0) {
       rec.budget = { ...rec.budget, remainingRequests: rec.budget.remainingRequests - 1 };
@@ -174,6 +179,7 @@ export class MemoryKeyStateStore implements KeyStateStore {
     rec.inFlight += 1;
     this.inFlightTotal += 1;
     rec.lastUsedAt = now;
+    rec.useOrder = ++this.uses;
   }
 
   dropHold(keyId: string): void {
@@ -345,6 +351,7 @@ export class MemoryKeyStateStore implements KeyStateStore {
         consecutiveFailures: 0,
         inFlight: 0,
         lastUsedAt: null,
+        useOrder: 0,
         minuteRequests: new MinuteWindow(),
         minuteTokens: new MinuteWindow(),
         requestsToday: 0,
@@ -394,6 +401,7 @@ function toView(rec: KeyRecord): KeyStateView {
     consecutiveFailures: rec.consecutiveFailures,
     inFlight: rec.inFlight,
     lastUsedAt: rec.lastUsedAt,
+    useOrder: rec.useOrder,
     requestsLastMinute: rec.minuteRequests.count,
     tokensLastMinute: rec.minuteTokens.sum,
     minuteWindowFreesAt: oldest !== null ? oldest + MINUTE_MS : null,

@@ -6,8 +6,7 @@ export const leastBusy: Strategy = ({ candidates }) => {
   for (const c of candidates) {
     if (
       c.view.inFlight < best.view.inFlight ||
-      (c.view.inFlight === best.view.inFlight &&
-        (c.view.lastUsedAt ?? -Infinity) < (best.view.lastUsedAt ?? -Infinity))
+      (c.view.inFlight === best.view.inFlight && c.view.useOrder < best.view.useOrder)
     ) {
       best = c;
     }

@@ -137,6 +137,11 @@ describe('selection strategies', () => {
     expect(counts(picks)).toEqual({ a: 10, b: 10, c: 10 });
   });
 
+  it('should keep least-recently-used in turn when uses fall in the same millisecond', () => {
+    const { picks } = simulate({ strategy: 'least-recently-used', keys: three, requests: 9, gapMs: 0 });
+    expect(picks).toEqual(['a', 'b', 'c', 'a', 'b', 'c', 'a', 'b', 'c']);
+  });
+
   it('should prefer the fastest key with latency but still re-measure the others', () => {
     const { picks } = simulate({
       strategy: 'latency',
