@@ -75,6 +75,18 @@ describe.skipIf(!TEST_REDIS_URL)(`${RedisKeyStateStore.name} on a real Redis${RE
     expect(a.view('held-key', now).inFlight).toBe(1);
   });
 
+  it('should count an attempt Redis granted even when the local store has learned a cooldown since', async () => {
+    const now = Date.now();
+    const local = new MemoryKeyStateStore();
+    const store = new RedisKeyStateStore(connA, local);
+    // Only this replica's memory knows the cooldown (a 429 it saw a moment ago); Redis has none.
+    local.extendCooldown('raced-key', null, { until: now + 3000, kind: 'rate_limited', explicit: true });
+    expect(await store.reserve('raced-key', reservation(now))).toEqual({ ok: true });
+    const view = store.view('raced-key', now);
+    expect(view.requestsToday).toBe(1);
+    expect(view.inFlight).toBe(1);
+  });
+
   it('should keep a key cooled by one replica out of the other replica', async () => {
     const now = Date.now();
     await a.extendCooldown('cool-key', null, { until: now + 3000, kind: 'rate_limited', explicit: true });

@@ -149,13 +149,7 @@ export class RedisKeyStateStore implements KeyStateStore, OnModuleDestroy {
         this.probeTokens.set(keyId, token);
       }
       // Bookkeeping only (in-flight, last used, local counters): Redis already decided.
-      this.local.reserve(keyId, {
-        ...r,
-        rpmLimit: null,
-        tpmLimit: null,
-        dailyLimit: null,
-        probe: r.probe,
-      });
+      this.local.book(keyId, r);
       return { ok: true };
     }
     const reason = reply[1] as 'limit' | 'cooldown' | 'probe_taken' | 'invalid';

@@ -126,12 +126,7 @@ export class MemoryKeyStateStore implements KeyStateStore {
   }
 
   reserve(keyId: string, r: Reservation): ReserveResult {
-    const rec = this.record(keyId);
-    this.prune(rec, r.now);
-    if (rec.dayStart < r.dayStart) {
-      rec.dayStart = r.dayStart;
-      rec.requestsToday = 0;
-    }
+    const rec = this.dated(keyId, r);
     if (rec.invalid) {
       return { ok: false, reason: 'invalid', retryAt: null };
     }
@@ -151,10 +146,35 @@ export class MemoryKeyStateStore implements KeyStateStore {
     if (r.dailyLimit !== null && rec.requestsToday >= r.dailyLimit) {
       return { ok: false, reason: 'limit', retryAt: null };
     }
+    if (r.probe && rec.probeInFlight) {
+      return { ok: false, reason: 'probe_taken', retryAt: null };
+    }
+    this.count(rec, r);
+    return { ok: true };
+  }
+
+  /**
+   * Books an attempt a shared store already granted: the counters a granted `reserve` moves, without its
+   * checks. This store may meanwhile have learned a cooldown the shared one had not when it decided; the
+   * attempt goes upstream all the same, so it must be counted (and released) like any other.
+   */
+  book(keyId: string, r: Reservation): void {
+    this.count(this.dated(keyId, r), r);
+  }
+
+  /** The key's record with its windows aged and its day rolled over to `r`'s. */
+  private dated(keyId: string, r: Reservation): KeyRecord {
+    const rec = this.record(keyId);
+    this.prune(rec, r.now);
+    if (rec.dayStart < r.dayStart) {
+      rec.dayStart = r.dayStart;
+      rec.requestsToday = 0;
+    }
+    return rec;
+  }
+
+  private count(rec: KeyRecord, r: Reservation): void {
     if (r.probe) {
-      if (rec.probeInFlight) {
-        return { ok: false, reason: 'probe_taken', retryAt: null };
-      }
       rec.probeInFlight = true;
     }
     rec.inFlight += 1;
@@ -167,12 +187,11 @@ export class MemoryKeyStateStore implements KeyStateStore {
     if (rec.budget && rec.budget.remainingRequests !== null && rec.budget.remainingRequests > 0) {
       rec.budget = { ...rec.budget, remainingRequests: rec.budget.remainingRequests - 1 };
     }
-    return { ok: true };
   }
 
   /**
    * Counts an attempt as in flight (and the key as just used) while a shared store decides on it, so
-   * picks made meanwhile see it. Undone by `dropHold`, before the decision is booked with `reserve`.
+   * picks made meanwhile see it. Undone by `dropHold`, before the decision is booked with `book`.
    */
   hold(keyId: string, now: number): void {
     const rec = this.record(keyId);
