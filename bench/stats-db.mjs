@@ -252,6 +252,8 @@ const cases = [
   ],
   ['logs page: search common', () => logs.list({ search: '502' })],
   ['logs page: search rare', () => logs.list({ search: 'needle-xyzzy' })],
+  ['logs page: search a model', () => logs.list({ search: 'qwen-32' })],
+  ['logs page: search a path', () => logs.list({ search: 'chat/compl' })],
   ['logs page: search 2 chars, no match (newest 100k rows)', () => logs.list({ search: 'zq' })],
   [
     'logs page 2 (cursor), keyId',

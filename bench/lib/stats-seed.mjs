@@ -96,10 +96,14 @@ export async function seedLogs(sql, { rows, end, spanMs, chunk = 250_000, progre
     progress?.(`building ${d.name}`);
     await sql.exec(d.sql);
   }
-  if (ddl.some((d) => d.name === 'request_logs_search_insert')) {
-    progress?.('building the search index');
-    await sql.exec(`INSERT INTO request_logs_search (request_logs_search) VALUES ('rebuild')`);
-  }
+  progress?.('building the search index and terms');
+  await sql.exec(`INSERT INTO request_logs_error_search (request_logs_error_search) VALUES ('rebuild')`);
+  await sql.exec(
+    `INSERT OR REPLACE INTO request_log_terms (kind, value, last_seen)
+       SELECT 'path', path, MAX(ts) FROM request_logs GROUP BY path
+       UNION ALL SELECT 'model', model_requested, MAX(ts) FROM request_logs
+       WHERE model_requested IS NOT NULL GROUP BY model_requested`,
+  );
   for (const d of ddl.filter((x) => x.type === 'trigger')) await sql.exec(d.sql);
 }
 

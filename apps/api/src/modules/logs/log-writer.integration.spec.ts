@@ -206,15 +206,27 @@ describe.each(TEST_DRIVERS)(`${LogWriter.name} on %s`, (driver) => {
   it('should delete exactly the rows older than the retention limit', async () => {
     const old = now - 40 * 86_400_000;
     for (let i = 0; i < 120; i++) {
-      writer.record({ ...outcomeFor(i, now), startedAt: old - i, error: 'ancient-marker' });
+      writer.record({
+        ...outcomeFor(i, now),
+        startedAt: old - i,
+        error: i % 2 ? 'ancient-marker' : null,
+        path: '/v1/ancient-path',
+        modelRequested: 'ancient-model',
+      });
     }
     writer.recordKeyEvent({ keyId: 'key-1', upstreamId: 'up-1', type: 'recovered', message: 'ok', at: old });
     await writer.flush();
-    expect((await logs.list({ search: 'ancient-marker', limit: 200 })).items).toHaveLength(120);
+    expect((await logs.list({ search: 'ancient-marker', limit: 200 })).items).toHaveLength(60);
+    expect((await logs.list({ search: 'ANCIENT-PATH', limit: 200 })).items).toHaveLength(120);
+    expect((await logs.list({ search: 'ent-mod', limit: 200 })).items).toHaveLength(120);
     const result = await logs.pruneExpired(now);
     expect(result).toEqual({ deletedLogs: 120, deletedEvents: 1 });
-    // The search index forgets deleted rows with them.
-    expect((await logs.list({ search: 'ancient-marker' })).items).toHaveLength(0);
+    // The search index forgets deleted rows with them, and the paths and models no row has any more.
+    expect((await logs.list({ search: 'ancient' })).items).toHaveLength(0);
+    if (driver === 'sqlite') {
+      expect(await count(`SELECT COUNT(*) AS n FROM request_log_terms WHERE value LIKE 'ancient%'`)).toBe(0);
+      expect(await count(`SELECT COUNT(*) AS n FROM request_log_terms`)).toBe(3);
+    }
     expect(await count('SELECT COUNT(*) AS n FROM request_logs')).toBe(2500);
   });
 

@@ -39,7 +39,7 @@ export class LogsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Returns up to `limit + 1` rows so the caller can tell whether another page exists. */
-  findPage(query: LogListQuery, limit: number): Promise<RequestLogEntity[]> {
+  async findPage(query: LogListQuery, limit: number): Promise<RequestLogEntity[]> {
     const qb = this.dataSource
       .getRepository(RequestLogEntity)
       .createQueryBuilder('l')
@@ -64,7 +64,7 @@ export class LogsRepository {
       qb.andWhere('l.clientKeyId = :clientKeyId', { clientKeyId: query.clientKeyId });
     }
     if (query.search) {
-      this.applySearch(qb, query.search);
+      await this.applySearch(qb, query.search);
     }
     return qb
       .orderBy('l.id', 'DESC')
@@ -96,12 +96,13 @@ export class LogsRepository {
 
   /**
    * Case-insensitive substring search over path, model and error, always through bound parameters.
-   * SQLite: the FTS5 trigram index (`request_logs_search`) answers terms of 3+ characters; Postgres:
-   * ILIKE on the expression the pg_trgm index covers. A trigram index cannot serve shorter terms, so
-   * those scan, and only the newest SHORT_SEARCH_WINDOW rows (a rare two-letter term would otherwise
-   * read every row: seconds at millions of rows).
+   * Postgres: ILIKE on the expression the pg_trgm index covers. SQLite, terms of 3+ characters: errors
+   * through the FTS5 trigram index (`request_logs_error_search`); paths and models by matching the few
+   * distinct values (`request_log_terms`) first, then finding their rows through the path and model
+   * indexes. A trigram index cannot serve shorter terms, so those scan, and only the newest
+   * SHORT_SEARCH_WINDOW rows (a rare two-letter term would otherwise read every row: seconds at millions).
    */
-  private applySearch(qb: SelectQueryBuilder<RequestLogEntity>, search: string): void {
+  private async applySearch(qb: SelectQueryBuilder<RequestLogEntity>, search: string): Promise<void> {
     const like = `%${escapeLike(search)}%`;
     const short = [...search].length < 3;
     if (short) {
@@ -111,18 +112,57 @@ export class LogsRepository {
     }
     if (this.dataSource.options.type === 'postgres') {
       qb.andWhere(`${POSTGRES_SEARCH_EXPRESSION} ILIKE :search ESCAPE '\\'`, { search: like });
-    } else if (!short) {
-      qb.andWhere(
-        'l.id IN (SELECT "rowid" FROM "request_logs_search" WHERE "request_logs_search" MATCH :phrase)',
-        {
-          phrase: ftsPhrase(search),
-        },
-      );
-    } else {
+    } else if (short) {
       qb.andWhere(
         `(l.path LIKE :search ESCAPE '\\' OR l.modelRequested LIKE :search ESCAPE '\\' OR l.error LIKE :search ESCAPE '\\')`,
         { search: like },
       );
+    } else {
+      await this.applyIndexedSearch(qb, search, like);
+    }
+  }
+
+  /** SQLite, 3+ characters: see `applySearch`. */
+  private async applyIndexedSearch(
+    qb: SelectQueryBuilder<RequestLogEntity>,
+    search: string,
+    like: string,
+  ): Promise<void> {
+    const errors = `SELECT "rowid" FROM "request_logs_error_search" WHERE "request_logs_error_search" MATCH :phrase`;
+    const terms = await this.dataSource.query<Array<{ kind: string; value: string }>>(
+      `SELECT "kind", "value" FROM "request_log_terms" WHERE "value" LIKE ? ESCAPE '\\' LIMIT ${MAX_SEARCH_TERMS}`,
+      [like],
+    );
+    const paths = terms.filter((t) => t.kind === 'path').map((t) => t.value);
+    const models = terms.filter((t) => t.kind === 'model').map((t) => t.value);
+    const params = { phrase: ftsPhrase(search), paths, models };
+    if (terms.length === 0) {
+      qb.andWhere(`l.id IN (${errors})`, params);
+      return;
+    }
+    const byTerm = (placeholder: (column: 'paths' | 'models') => string) => [
+      ...(paths.length > 0
+        ? [`SELECT "id" FROM "request_logs" WHERE "path" IN (${placeholder('paths')})`]
+        : []),
+      ...(models.length > 0
+        ? [`SELECT "id" FROM "request_logs" WHERE "model_requested" IN (${placeholder('models')})`]
+        : []),
+    ];
+    // Few rows: collect their ids through the indexes. Many: they are dense enough that reading the
+    // newest rows first finds a page at once, where collecting every id would take seconds.
+    const [{ n }] = await this.dataSource.query<Array<{ n: number }>>(
+      `SELECT COUNT(*) AS n FROM (${byTerm((c) => (c === 'paths' ? paths : models).map(() => '?').join(', ')).join(' UNION ALL ')} LIMIT ${COLLECT_IDS_BELOW})`,
+      [...paths, ...models],
+    );
+    if (n < COLLECT_IDS_BELOW) {
+      qb.andWhere(`l.id IN (${[errors, ...byTerm((c) => `:...${c}`)].join(' UNION ALL ')})`, params);
+    } else {
+      const matches = [
+        `l.id IN (${errors})`,
+        ...(paths.length > 0 ? ['l.path IN (:...paths)'] : []),
+        ...(models.length > 0 ? ['l.modelRequested IN (:...models)'] : []),
+      ];
+      qb.andWhere(`(${matches.join(' OR ')})`, params);
     }
   }
 
@@ -142,6 +182,11 @@ export class LogsRepository {
     }
   }
 }
+
+/** Most distinct paths and models one search matches (a term that matches more is not a useful search). */
+const MAX_SEARCH_TERMS = 500;
+/** Below this many rows of the matching paths and models, a search collects their ids (see applyIndexedSearch). */
+const COLLECT_IDS_BELOW = 100_000;
 
 /** How many of the newest rows a search term under 3 characters looks at. */
 export const SHORT_SEARCH_WINDOW = 100_000;

@@ -92,11 +92,13 @@ export class LogBatch {
   readonly encodedRows = new JsonRowBuffer();
   readonly events: KeyEventRow[] = [];
   readonly rollups = new RollupAccumulator();
+  readonly terms = new SearchTerms();
 
   constructor(private readonly now: () => number = Date.now) {}
 
   addRequest(row: RequestLogRow): void {
     this.encodedRows.push(encodeRow(requestRowValues(row)));
+    this.terms.add(row.path, row.modelRequested, row.ts);
     // Minute rows older than their retention would be pruned at once; don't create them (late or seeded rows).
     const grains = row.ts >= this.now() - GRAIN_RETENTION_MS.m ? ALL_GRAINS : COARSE_GRAINS;
     this.rollups.add(grains, {
@@ -126,6 +128,53 @@ export class LogBatch {
 
   get size(): number {
     return this.encodedRows.count + this.events.length;
+  }
+}
+
+/** The columns of `request_log_terms` a batch writes, in the order of `SearchTerms.encoded`. */
+export const TERM_COLUMNS: readonly BatchColumn[] = [
+  { name: 'kind', pg: 'text' },
+  { name: 'value', pg: 'text' },
+  { name: 'last_seen', pg: 'bigint' },
+];
+
+/**
+ * The distinct paths and models of a batch's rows, each with the newest time it was seen: what SQLite's
+ * log search matches paths and models against (see the migration `ErrorOnlyLogSearch`). A batch of
+ * thousands of rows usually holds a handful.
+ */
+export class SearchTerms {
+  private readonly paths = new Map<string, number>();
+  private readonly models = new Map<string, number>();
+
+  add(path: string, model: string | null, ts: number): void {
+    see(this.paths, path, ts);
+    if (model !== null) {
+      see(this.models, model, ts);
+    }
+  }
+
+  get size(): number {
+    return this.paths.size + this.models.size;
+  }
+
+  /** One encoded row per term, for `TERM_COLUMNS`. */
+  encoded(): string[] {
+    const rows: string[] = [];
+    for (const [value, ts] of this.paths) {
+      rows.push(encodeRow(['path', value, ts]));
+    }
+    for (const [value, ts] of this.models) {
+      rows.push(encodeRow(['model', value, ts]));
+    }
+    return rows;
+  }
+}
+
+function see(terms: Map<string, number>, value: string, ts: number): void {
+  const seen = terms.get(value);
+  if (seen === undefined || ts > seen) {
+    terms.set(value, ts);
   }
 }
 

@@ -2,7 +2,7 @@ import { JsonBatchInsert } from '../../../database/json-batch-insert';
 import { ROLLUP_TABLE, RollupUpsert } from '../../stats/rollups/rollup-upsert';
 import { GRAIN_MS, GRAIN_RETENTION_MS, Grain, floorTo } from '../../stats/rollups/rollup-grain';
 import { SqlParams } from '../../stats/rollups/sql-params';
-import { EVENT_COLUMNS, LOG_COLUMNS, encodeEvent, type LogBatch } from './log-batch';
+import { EVENT_COLUMNS, LOG_COLUMNS, TERM_COLUMNS, encodeEvent, type LogBatch } from './log-batch';
 import type { LogSqlExecutor, SqlStatement } from './log-sql-executor';
 
 /** Rows per insert statement: bounds the JSON text SQLite/Postgres parse at once. */
@@ -22,9 +22,20 @@ export class LogStore {
   private readonly logInsert: JsonBatchInsert;
   private readonly eventInsert: JsonBatchInsert;
   private readonly rollupUpsert: RollupUpsert;
+  /** SQLite only: its log search looks paths and models up in `request_log_terms`. */
+  private readonly termUpsert: JsonBatchInsert | null;
 
   constructor(private readonly executor: LogSqlExecutor) {
     this.logInsert = new JsonBatchInsert(executor.driver, 'request_logs', LOG_COLUMNS);
+    this.termUpsert =
+      executor.driver === 'sqlite'
+        ? new JsonBatchInsert(
+            'sqlite',
+            'request_log_terms',
+            TERM_COLUMNS,
+            'ON CONFLICT ("kind", "value") DO UPDATE SET "last_seen" = MAX("last_seen", excluded."last_seen")',
+          )
+        : null;
     this.eventInsert = new JsonBatchInsert(executor.driver, 'key_events', EVENT_COLUMNS);
     this.rollupUpsert = new RollupUpsert(executor.driver);
   }
@@ -35,6 +46,9 @@ export class LogStore {
     const rows = batch.encodedRows;
     for (let i = 0; i < rows.count; i += LOG_ROWS_PER_STATEMENT) {
       statements.push(this.logInsert.arrayStatement(rows.arrayText(i, i + LOG_ROWS_PER_STATEMENT)));
+    }
+    if (this.termUpsert && batch.terms.size > 0) {
+      statements.push(this.termUpsert.statement(batch.terms.encoded()));
     }
     const deltas = batch.rollups.rows();
     if (deltas.length > 0) {
@@ -55,6 +69,12 @@ export class LogStore {
   async pruneOlderThan(cutoff: number, now: number, batchSize = 2000): Promise<PruneResult> {
     const deletedLogs = await this.deleteInBatches('request_logs', cutoff, batchSize);
     const deletedEvents = await this.deleteInBatches('key_events', cutoff, batchSize);
+    if (this.termUpsert) {
+      // A term last seen before the cutoff has no rows left to find.
+      await this.executor.transaction([
+        { sql: `DELETE FROM "request_log_terms" WHERE "last_seen" < ?`, params: [cutoff] },
+      ]);
+    }
     for (const grain of [Grain.Minute, Grain.Hour, Grain.Day]) {
       const params = new SqlParams(this.executor.driver);
       const sql =
