@@ -38,8 +38,9 @@ export class UsageChunkFilter {
     if (event === null) {
       return null;
     }
-    // One data line (as OpenAI sends it) parses in place; joining the data lines is the fallback.
-    return objectAfterKey(event, 'usage', 'last') ?? objectAfterKey(eventData(event), 'usage', 'last');
+    // The chunk's JSON parsed whole, natively, costs less than finding the member's end in JS; a
+    // chunk that does not parse as a whole may still hold a usage object that does.
+    return usageOf(eventData(event)) ?? objectAfterKey(event, 'usage', 'last');
   }
 
   /**
@@ -124,6 +125,17 @@ export class UsageChunkFilter {
     }
     this.usageEvent = event;
     return false;
+  }
+}
+
+function usageOf(data: string): Record<string, unknown> | null {
+  try {
+    const usage = (JSON.parse(data) as { usage?: unknown } | null)?.usage;
+    return usage !== null && typeof usage === 'object' && !Array.isArray(usage)
+      ? (usage as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
   }
 }
 

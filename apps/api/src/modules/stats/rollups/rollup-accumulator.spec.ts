@@ -84,4 +84,23 @@ describe(RollupAccumulator.name, () => {
     expect(all.latency.reduce((a, b) => a + b, 0)).toBe(2);
     expect(all.ttfb.reduce((a, b) => a + b, 0)).toBe(1);
   });
+
+  it('should count rows in the grains each was added for, and keep models apart whatever they hold', () => {
+    const acc = new RollupAccumulator();
+    acc.add([Grain.Hour], source({}));
+    acc.add([Grain.Day], source({}));
+    acc.add([Grain.Day], source({ model: 'a\u0000b' }));
+    acc.add([Grain.Day], source({ model: 'a', keyId: 'key-1\u0000b' }));
+    const all = acc.rows().filter((r) => r.dim === RollupDimension.All);
+    expect(all.map((r) => [r.grain, r.requests])).toEqual([
+      [Grain.Hour, 1],
+      [Grain.Day, 3],
+    ]);
+    const models = acc.rows().filter((r) => r.grain === Grain.Day && r.dim === RollupDimension.Model);
+    expect(models.map((r) => [r.value, r.requests])).toEqual([
+      ['gpt-4o', 1],
+      ['a\u0000b', 1],
+      ['a', 1],
+    ]);
+  });
 });

@@ -71,7 +71,28 @@ const FAILURE_FIELD: Record<OutcomeClass, keyof RollupDelta | null> = {
   [OutcomeClass.ClientCancel]: 'cancelled',
 };
 
-/** The order of a bucket's per-dimension maps in the accumulator. */
+/** The counters of a delta that add up; `latencyMax` and `lastTs` take the maximum. */
+const SUMMED_FIELDS = [
+  'requests',
+  'success',
+  'clientErrors',
+  'rateLimited',
+  'quotaExhausted',
+  'keyInvalid',
+  'upstreamErrors',
+  'gatewayErrors',
+  'cancelled',
+  'retried',
+  'attempts',
+  'promptTokens',
+  'completionTokens',
+  'totalTokens',
+  'latencySum',
+  'ttfbSum',
+  'ttfbCount',
+] as const satisfies ReadonlyArray<keyof RollupDelta>;
+
+/** The order of a combination's dimension values and of a bucket's per-dimension maps. */
 const DIMENSIONS = [
   RollupDimension.All,
   RollupDimension.Key,
@@ -83,40 +104,70 @@ const DIMENSIONS = [
 
 type DimensionMaps = Array<Map<string, RollupDelta>>;
 
+/** Rows that share every dimension value, the minute and the grains they count in, folded together. */
+interface Combination {
+  grains: readonly Grain[];
+  minute: number;
+  values: readonly string[];
+  delta: RollupDelta;
+}
+
 /**
  * Folds a batch of log rows into one delta per rollup key, so each key is upserted once per batch.
  * Every row counts once in each dimension: per grain one `all` row, one per key, model, upstream, ...
- * Rows are folded as they are recorded, so lookups go through nested maps (grain → bucket → dimension →
- * value) and allocate nothing unless a key is new.
+ * A row is folded once, as it is recorded, into the rows sharing its minute and dimension values (a
+ * batch holds a handful of such combinations); `rows()` spreads those over grains and dimensions.
  */
 export class RollupAccumulator {
-  private readonly grains = new Map<Grain, Map<number, DimensionMaps>>();
+  private readonly combinations = new Map<string, Combination>();
 
   add(grains: readonly Grain[], row: RollupSource): void {
-    for (const grain of grains) {
-      let buckets = this.grains.get(grain);
-      if (!buckets) {
-        buckets = new Map();
-        this.grains.set(grain, buckets);
-      }
-      const bucket = floorTo(row.ts, GRAIN_MS[grain]);
-      let dims = buckets.get(bucket);
-      if (!dims) {
-        dims = DIMENSIONS.map(() => new Map<string, RollupDelta>());
-        buckets.set(bucket, dims);
-      }
-      fold(dims[0], grain, RollupDimension.All, bucket, '', row);
-      fold(dims[1], grain, RollupDimension.Key, bucket, row.keyId ?? '', row);
-      fold(dims[2], grain, RollupDimension.Model, bucket, row.model ?? '', row);
-      fold(dims[3], grain, RollupDimension.Upstream, bucket, row.upstreamId ?? '', row);
-      fold(dims[4], grain, RollupDimension.Client, bucket, row.clientKeyId ?? '', row);
-      fold(dims[5], grain, RollupDimension.Status, bucket, row.statusClass, row);
+    const minute = floorTo(row.ts, GRAIN_MS[Grain.Minute]);
+    const keyId = row.keyId ?? '';
+    const model = row.model ?? '';
+    const upstreamId = row.upstreamId ?? '';
+    const clientKeyId = row.clientKeyId ?? '';
+    // Every part but the last is keypool's own (ids, a status class) and holds no NUL, so the model,
+    // which a client chooses, goes last: no two combinations share an id.
+    const id = `${grains.join('')}\u0000${minute}\u0000${keyId}\u0000${upstreamId}\u0000${clientKeyId}\u0000${row.statusClass}\u0000${model}`;
+    let combination = this.combinations.get(id);
+    if (!combination) {
+      // In DIMENSIONS order.
+      const values = ['', keyId, model, upstreamId, clientKeyId, row.statusClass];
+      const delta = emptyDelta(Grain.Minute, RollupDimension.All, minute, '');
+      combination = { grains, minute, values, delta };
+      this.combinations.set(id, combination);
     }
+    apply(combination.delta, row);
   }
 
   rows(): RollupDelta[] {
+    const grains = new Map<Grain, Map<number, DimensionMaps>>();
+    for (const { grains: counted, minute, values, delta } of this.combinations.values()) {
+      for (const grain of counted) {
+        let buckets = grains.get(grain);
+        if (!buckets) {
+          buckets = new Map();
+          grains.set(grain, buckets);
+        }
+        const bucket = floorTo(minute, GRAIN_MS[grain]);
+        let dims = buckets.get(bucket);
+        if (!dims) {
+          dims = DIMENSIONS.map(() => new Map<string, RollupDelta>());
+          buckets.set(bucket, dims);
+        }
+        for (let d = 0; d < DIMENSIONS.length; d++) {
+          let target = dims[d].get(values[d]);
+          if (!target) {
+            target = emptyDelta(grain, DIMENSIONS[d], bucket, values[d]);
+            dims[d].set(values[d], target);
+          }
+          merge(target, delta);
+        }
+      }
+    }
     const out: RollupDelta[] = [];
-    for (const buckets of this.grains.values()) {
+    for (const buckets of grains.values()) {
       for (const dims of buckets.values()) {
         for (const values of dims) {
           out.push(...values.values());
@@ -125,22 +176,6 @@ export class RollupAccumulator {
     }
     return out;
   }
-}
-
-function fold(
-  values: Map<string, RollupDelta>,
-  grain: Grain,
-  dim: RollupDimension,
-  bucket: number,
-  value: string,
-  row: RollupSource,
-): void {
-  let delta = values.get(value);
-  if (!delta) {
-    delta = emptyDelta(grain, dim, bucket, value);
-    values.set(value, delta);
-  }
-  apply(delta, row);
 }
 
 function emptyDelta(grain: Grain, dim: RollupDimension, bucket: number, value: string): RollupDelta {
@@ -171,6 +206,19 @@ function emptyDelta(grain: Grain, dim: RollupDimension, bucket: number, value: s
     latency: emptyHistogram(),
     ttfb: emptyHistogram(),
   };
+}
+
+/** Adds one folded combination's counts to a rollup key's delta. */
+function merge(target: RollupDelta, source: RollupDelta): void {
+  for (const field of SUMMED_FIELDS) {
+    target[field] += source[field];
+  }
+  target.latencyMax = Math.max(target.latencyMax, source.latencyMax);
+  target.lastTs = Math.max(target.lastTs, source.lastTs);
+  for (let i = 0; i < source.latency.length; i++) {
+    target.latency[i] += source.latency[i];
+    target.ttfb[i] += source.ttfb[i];
+  }
 }
 
 function apply(delta: RollupDelta, row: RollupSource): void {
