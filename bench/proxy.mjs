@@ -1,5 +1,6 @@
 // `pnpm bench` (first half): keypool's proxy against calling the mock directly and against a minimal
-// undici pass-through proxy, for non-stream and streamed chat completions.
+// undici pass-through proxy, for non-stream and streamed chat completions (streams twice: as a plain
+// request, and with the client's own `stream_options.include_usage`).
 //
 // Env: BENCH_DURATION_S (default 10) per run, BENCH_CONCURRENCY (64), BENCH_KEYS (10),
 //      BENCH_SOAK_S (0 = no soak; 300 for the 5-minute RSS soak), BENCH_SOAK_WARMUP_S (180).
@@ -35,6 +36,9 @@ const chatBody = {
   messages: [{ role: 'user', content: 'Say hello to the benchmark.' }],
 };
 const streamBody = { ...chatBody, stream: true };
+// The same stream for a client that asks for usage itself: keypool then adds and strips nothing, so the
+// comparison shows keypool's own cost apart from what its include_usage costs the upstream.
+const usageStreamBody = { ...streamBody, stream_options: { include_usage: true } };
 
 async function main() {
   const mock = await spawnNode(MOCK_CLI, {
@@ -81,6 +85,7 @@ async function main() {
     for (const [mode, body] of [
       ['non-stream', chatBody],
       ['stream', streamBody],
+      ['stream+usage', usageStreamBody],
     ]) {
       const rounds = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
       for (let round = 1; round <= ROUNDS; round++) {
@@ -139,6 +144,7 @@ async function main() {
     results.ratios = {
       nonStream: r['keypool non-stream'].rps / r['passthrough non-stream'].rps,
       stream: r['keypool stream'].rps / r['passthrough stream'].rps,
+      streamWithUsage: r['keypool stream+usage'].rps / r['passthrough stream+usage'].rps,
     };
     results.addedLatencyP50AtHalfLoadMs = r['keypool @50%'].p50 - r['direct @50%'].p50;
     print(results);
@@ -390,6 +396,9 @@ function print(results) {
   printCpu(results.runs);
   console.log(`keypool / pass-through, non-stream: ${fmt(results.ratios.nonStream, 2)}× (target ≥ 0.6)`);
   console.log(`keypool / pass-through, stream:     ${fmt(results.ratios.stream, 2)}× (target ≥ 0.8)`);
+  console.log(
+    `keypool / pass-through, stream when the client asks for usage itself: ${fmt(results.ratios.streamWithUsage, 2)}×`,
+  );
   console.log(
     `p50 added latency at 50% load:      ${fmt(results.addedLatencyP50AtHalfLoadMs, 2)} ms (target ≤ 1)`,
   );

@@ -272,6 +272,19 @@ describe.each(TEST_DRIVERS)(`${LogWriter.name} on %s`, (driver) => {
     });
   });
 
+  it('should find text shared by more distinct paths than a search looks up by value', async () => {
+    for (let i = 0; i < 600; i++) {
+      writer.record({ ...outcomeFor(i, now), path: `/v1/files/file-${i}`, error: null });
+    }
+    await writer.flush();
+    const found = await logs.list({ search: 'V1/FILES/', limit: 200 });
+    expect(found.items).toHaveLength(200);
+    expect(found.items.every((r) => r.path.startsWith('/v1/files/'))).toBe(true);
+    expect((await logs.list({ search: 'file-599' })).items.map((r) => r.path)).toEqual([
+      '/v1/files/file-599',
+    ]);
+  });
+
   it('should register the daily retention job', async () => {
     const module = await Test.createTestingModule({
       imports: [ScheduleModule.forRoot()],

@@ -140,6 +140,14 @@ export class LogsRepository {
       qb.andWhere(`l.id IN (${errors})`, params);
       return;
     }
+    if (terms.length === MAX_SEARCH_TERMS) {
+      // Text this common ("/v1") matches rows everywhere: reading the newest rows first finds a page.
+      qb.andWhere(
+        `(l.id IN (${errors}) OR l.path LIKE :search ESCAPE '\\' OR l.modelRequested LIKE :search ESCAPE '\\')`,
+        { phrase: params.phrase, search: like },
+      );
+      return;
+    }
     const byTerm = (placeholder: (column: 'paths' | 'models') => string) => [
       ...(paths.length > 0
         ? [`SELECT "id" FROM "request_logs" WHERE "path" IN (${placeholder('paths')})`]
@@ -183,7 +191,7 @@ export class LogsRepository {
   }
 }
 
-/** Most distinct paths and models one search matches (a term that matches more is not a useful search). */
+/** Most distinct paths and models a search looks up by value; text matching more is searched by scanning. */
 const MAX_SEARCH_TERMS = 500;
 /** Below this many rows of the matching paths and models, a search collects their ids (see applyIndexedSearch). */
 const COLLECT_IDS_BELOW = 100_000;
