@@ -1,5 +1,13 @@
-import { describe, expect, it } from 'vitest';
-import { checkUpstreamUrl, normaliseIp } from './upstream-url-policy';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, LookupFunction } from 'node:net';
+import { Agent, request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  checkUpstreamUrl,
+  normaliseIp,
+  policyLookup,
+  RefusedUpstreamAddressError,
+} from './upstream-url-policy';
 
 describe(checkUpstreamUrl.name, () => {
   it.each([
@@ -71,5 +79,75 @@ describe(normaliseIp.name, () => {
     ['example.com', null],
   ])('should normalise %s to %s', (input, output) => {
     expect(normaliseIp(input)).toBe(output);
+  });
+});
+
+describe(policyLookup.name, () => {
+  /** A resolver that answers every name with `addresses`, as dns.lookup does with and without `all`. */
+  const resolvingTo =
+    (...addresses: string[]): LookupFunction =>
+    (_host, options, callback) => {
+      if (options.all) {
+        callback(
+          null,
+          addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
+        );
+      } else {
+        callback(null, addresses[0], addresses[0].includes(':') ? 6 : 4);
+      }
+    };
+  const resolve = (lookup: LookupFunction, all: boolean) =>
+    new Promise<unknown>((done, fail) =>
+      lookup('upstream.example', { all }, (error, address) => (error ? fail(error) : done(address))),
+    );
+
+  it.each([false, true])(
+    'should refuse a name that now resolves to a metadata endpoint (all: %s)',
+    async (all) => {
+      await expect(resolve(policyLookup(true, resolvingTo('169.254.169.254')), all)).rejects.toThrow(
+        /upstream\.example resolves to 169\.254\.169\.254, which is a cloud metadata endpoint/,
+      );
+    },
+  );
+
+  it('should refuse a name when any of its addresses is refused', async () => {
+    const lookup = policyLookup(true, resolvingTo('8.8.8.8', '169.254.169.254'));
+    await expect(resolve(lookup, true)).rejects.toThrow(RefusedUpstreamAddressError);
+  });
+
+  it('should refuse private addresses only when they are forbidden', async () => {
+    await expect(resolve(policyLookup(true, resolvingTo('10.1.2.3')), false)).resolves.toBe('10.1.2.3');
+    await expect(resolve(policyLookup(false, resolvingTo('10.1.2.3')), false)).rejects.toThrow(
+      /private or loopback/,
+    );
+    await expect(resolve(policyLookup(false, resolvingTo('93.184.216.34')), true)).resolves.toEqual([
+      { address: '93.184.216.34', family: 4 },
+    ]);
+  });
+
+  describe('on a real connection through undici', () => {
+    let server: Server;
+    let port: number;
+    beforeAll(async () => {
+      server = createServer((_req, res) => res.end('ok'));
+      await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+      port = (server.address() as AddressInfo).port;
+    });
+    afterAll(() => new Promise<void>((done) => server.close(() => done())));
+
+    it('should connect to a loopback name only when private upstreams are allowed', async () => {
+      const allowed = new Agent({ connect: { lookup: policyLookup(true) } });
+      const forbidden = new Agent({ connect: { lookup: policyLookup(false) } });
+      try {
+        const response = await request(`http://localhost:${port}/`, { dispatcher: allowed });
+        expect(await response.body.text()).toBe('ok');
+        await expect(request(`http://localhost:${port}/`, { dispatcher: forbidden })).rejects.toThrow(
+          RefusedUpstreamAddressError,
+        );
+      } finally {
+        await allowed.close();
+        await forbidden.close();
+      }
+    });
   });
 });

@@ -1,5 +1,6 @@
+import { lookup as lookupCallback, type LookupAddress } from 'node:dns';
 import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 
 export type UrlVerdict = { ok: true; url: string } | { ok: false; reason: string };
 
@@ -51,8 +52,8 @@ export async function checkResolvedAddresses(raw: string, allowPrivate: boolean)
   try {
     addresses = await lookup(host, { all: true });
   } catch {
-    // Unresolvable now (offline, split DNS): the literal checks passed, and the proxy re-checks nothing
-    // else, so accept rather than block configuration.
+    // Unresolvable now (offline, split DNS): the literal checks passed, and every connection checks the
+    // addresses it resolves (`policyLookup`), so accept rather than block configuration.
     return first;
   }
   for (const { address } of addresses) {
@@ -62,6 +63,42 @@ export async function checkResolvedAddresses(raw: string, allowPrivate: boolean)
     }
   }
   return first;
+}
+
+/** Raised by `policyLookup` when a name resolves to an address the policy refuses. */
+export class RefusedUpstreamAddressError extends Error {
+  readonly code = 'EUPSTREAMREFUSED';
+}
+
+/**
+ * A socket `lookup` that applies the address rules at every connection, not only when an upstream is
+ * saved: a name that resolved to an allowed address then cannot lead to a refused one later (DNS
+ * rebinding onto a metadata endpoint, or a private address when those are forbidden).
+ */
+export function policyLookup(
+  allowPrivate: boolean,
+  resolve: LookupFunction = lookupCallback,
+): LookupFunction {
+  return (hostname, options, callback) => {
+    resolve(hostname, options, (error, address, family) => {
+      if (error) {
+        callback(error, address, family);
+        return;
+      }
+      const addresses: LookupAddress[] = Array.isArray(address)
+        ? address
+        : [{ address, family: family ?? isIP(address) }];
+      for (const entry of addresses) {
+        const verdict = checkHost(entry.address, allowPrivate);
+        if (!verdict.ok) {
+          const reason = `${hostname} resolves to ${entry.address}, which ${verdict.reason}`;
+          callback(new RefusedUpstreamAddressError(reason), address, family);
+          return;
+        }
+      }
+      callback(null, address, family);
+    });
+  };
 }
 
 function checkHost(hostname: string, allowPrivate: boolean): UrlVerdict {

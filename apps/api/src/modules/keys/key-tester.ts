@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { KeyTestResult, UpstreamFormat } from '@keypool/shared';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
+import { policyLookup, RefusedUpstreamAddressError } from '../../common/net/upstream-url-policy';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 
 export interface KeyProbe {
   result: KeyTestResult;
@@ -25,13 +27,25 @@ export function authHeaders(format: UpstreamFormat, secret: string): Record<stri
 
 /** Sends the cheapest real request there is (list models) with one key and classifies the answer. */
 @Injectable()
-export class KeyTester {
+export class KeyTester implements OnApplicationShutdown {
+  /** Its own connections, under the same address policy as the proxy's. */
+  private readonly agent: Agent;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.agent = new Agent({ connect: { lookup: policyLookup(config.allowPrivateUpstreams) } });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.agent.close();
+  }
+
   async probe(baseUrl: string, format: UpstreamFormat, secret: string): Promise<KeyProbe> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     try {
       const response = await request(`${baseUrl.replace(/\/+$/, '')}/models`, {
         method: 'GET',
+        dispatcher: this.agent,
         headers: { accept: 'application/json', ...authHeaders(format, secret) },
         headersTimeout: TIMEOUT_MS,
         bodyTimeout: TIMEOUT_MS,
@@ -49,7 +63,9 @@ export class KeyTester {
         latencyMs: elapsed(),
         message: timedOut
           ? `No answer within ${TIMEOUT_MS / 1000} s`
-          : `Could not connect (${(error as { code?: string }).code ?? name})`,
+          : error instanceof RefusedUpstreamAddressError
+            ? `Refused: ${error.message}`
+            : `Could not connect (${(error as { code?: string }).code ?? name})`,
       };
     }
   }

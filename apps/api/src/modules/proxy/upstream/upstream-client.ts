@@ -1,5 +1,7 @@
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Agent, type Dispatcher } from 'undici';
+import { policyLookup } from '../../../common/net/upstream-url-policy';
+import { APP_CONFIG, type AppConfig } from '../../../config/app-config';
 import { UpstreamCall } from './upstream-call';
 
 export interface UpstreamTarget {
@@ -10,18 +12,23 @@ export interface UpstreamTarget {
 
 /**
  * The one HTTP client towards upstreams: an undici Agent keeps a keep-alive connection pool per origin.
- * Timeouts are the pipeline's (TTFB, idle, overall), so undici's own are off.
+ * Timeouts are the pipeline's (TTFB, idle, overall), so undici's own are off. Every new connection
+ * checks the addresses it resolves against the upstream URL policy.
  */
 @Injectable()
 export class UpstreamClient implements OnApplicationShutdown {
-  private readonly agent = new Agent({
-    keepAliveTimeout: 30_000,
-    keepAliveMaxTimeout: 10 * 60_000,
-    headersTimeout: 0,
-    bodyTimeout: 0,
-    connect: { timeout: 10_000 },
-  });
+  private readonly agent: Agent;
   private readonly targets = new Map<string, UpstreamTarget>();
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.agent = new Agent({
+      keepAliveTimeout: 30_000,
+      keepAliveMaxTimeout: 10 * 60_000,
+      headersTimeout: 0,
+      bodyTimeout: 0,
+      connect: { timeout: 10_000, lookup: policyLookup(config.allowPrivateUpstreams) },
+    });
+  }
 
   target(baseUrl: string): UpstreamTarget {
     let target = this.targets.get(baseUrl);
