@@ -1,4 +1,11 @@
-import type { KeyEventResponse, KeyResponse } from '@keypool/shared';
+import type {
+  CursorPage,
+  KeyEventResponse,
+  KeyResponse,
+  RequestLogResponse,
+  UpstreamResponse,
+} from '@keypool/shared';
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { httpJson, replyText, setupPool, waitFor, type Pool } from './support';
 
@@ -171,6 +178,48 @@ describe('balancing and resilience over real HTTP', () => {
     for (const i of [0, 1, 2]) {
       expect((await keyState(i)).enabled).toBe(true);
     }
+  });
+
+  it('should answer 502 when the upstream cannot be reached, and log why without telling the client', async () => {
+    const closed = createServer();
+    await new Promise<void>((ready) => closed.listen(0, '127.0.0.1', ready));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((done) => closed.close(done));
+    const upstream = (
+      await pool.admin.request<UpstreamResponse>('POST', '/api/upstreams', {
+        name: 'gone',
+        baseUrl: `http://127.0.0.1:${port}/v1`,
+        // The only Anthropic upstream: nothing else can answer for it.
+        format: 'anthropic',
+        modelPatterns: ['gone-model'],
+      })
+    ).body;
+    // As many keys as attempts (3): the last attempt's failure is what the client gets.
+    await pool.admin.request('POST', '/api/keys/bulk', {
+      upstreamId: upstream.id,
+      secrets: 'gone-key-1\ngone-key-2\ngone-key-3',
+    });
+    const answer = await waitFor(async () => {
+      const res = await httpJson<{ type: string; error: { message: string } }>(
+        'POST',
+        `${pool.keypool.url}/v1/messages`,
+        { model: 'gone-model', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] },
+        { 'x-api-key': pool.masterKey },
+      );
+      return res.status === 502 ? res : null;
+    }, 5_000);
+    expect(answer?.body).toMatchObject({
+      type: 'error',
+      error: { message: 'The upstream could not be reached.' },
+    });
+    const logged = await waitFor(async () => {
+      const page = (
+        await pool.admin.request<CursorPage<RequestLogResponse>>('GET', '/api/logs?model=gone-model')
+      ).body;
+      return page.items[0] ?? null;
+    }, 10_000);
+    expect(logged.status).toBe(502);
+    expect(logged.error).toMatch(/^The upstream could not be reached\. .*ECONNREFUSED/);
   });
 });
 

@@ -115,6 +115,8 @@ export class ProxyExchange implements UpstreamBodySink {
   private responseLog: string | null = null;
   private readonly deadlines: AttemptDeadlines;
   private deadlineHit: DeadlineKind | null = null;
+  /** Why the last attempt got no response head (the connection's error), for the log. */
+  private connectError: string | null = null;
 
   constructor(
     private readonly deps: ProxyDeps,
@@ -297,6 +299,7 @@ export class ProxyExchange implements UpstreamBodySink {
     try {
       await call.head;
     } catch (error) {
+      this.connectError = (error as Error).message || null;
       return this.attemptFailed(lease, sentAt, this.errorKind(error), null, null, null, isLast);
     }
 
@@ -730,7 +733,9 @@ export class ProxyExchange implements UpstreamBodySink {
     const message = timedOut
       ? `The upstream did not answer in time (${this.deadlineHit ?? last.error}).`
       : 'The upstream could not be reached.';
-    this.fail({ status, message, code: last.error ?? 'upstream_error' }, outcome);
+    // The connection's own error (an address, a policy refusal) goes to the log, not to the client.
+    const logged = !timedOut && this.connectError ? `${message} ${this.connectError}` : message;
+    this.fail({ status, message, code: last.error ?? 'upstream_error' }, outcome, undefined, logged);
   }
 
   private endStreamWithUpstreamError(status: number, body: Buffer): void {
@@ -747,7 +752,12 @@ export class ProxyExchange implements UpstreamBodySink {
   }
 
   /** keypool's own error in the caller's dialect (an SSE error event if keep-alives already started). */
-  private fail(failure: ProxyFailure, outcome: OutcomeClass, extra?: OutgoingHttpHeaders): void {
+  private fail(
+    failure: ProxyFailure,
+    outcome: OutcomeClass,
+    extra?: OutgoingHttpHeaders,
+    logged: string = failure.message,
+  ): void {
     if (this.finished || this.clientGone) {
       return;
     }
@@ -769,7 +779,7 @@ export class ProxyExchange implements UpstreamBodySink {
         this.responseLog = body;
       }
     }
-    this.finish(this.res.headersSent && this.bodyStarted ? 200 : failure.status, outcome, failure.message);
+    this.finish(this.res.headersSent && this.bodyStarted ? 200 : failure.status, outcome, logged);
   }
 
   private sendJson(status: number, value: unknown): void {
