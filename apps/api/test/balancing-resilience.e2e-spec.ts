@@ -194,11 +194,9 @@ describe('balancing and resilience over real HTTP', () => {
         modelPatterns: ['gone-model'],
       })
     ).body;
-    // As many keys as attempts (3): the last attempt's failure is what the client gets.
-    await pool.admin.request('POST', '/api/keys/bulk', {
-      upstreamId: upstream.id,
-      secrets: 'gone-key-1\ngone-key-2\ngone-key-3',
-    });
+    // One key: once it has failed no other is left, and none is cooling, so the client gets the
+    // upstream failure (502) rather than keypool's "no key available" (503).
+    await pool.admin.request('POST', '/api/keys/bulk', { upstreamId: upstream.id, secrets: 'gone-key-1' });
     const answer = await waitFor(async () => {
       const res = await httpJson<{ type: string; error: { message: string } }>(
         'POST',

@@ -247,9 +247,10 @@ export class ProxyExchange implements UpstreamBodySink {
         if (this.clientGone) {
           throw new ClientGoneError();
         }
-        // Out of retry budget (or anything but "no key"): the client gets the last upstream answer,
-        // which says more than keypool's own 503 would.
-        if (last && (error instanceof RetryBudgetExhaustedError || !(error instanceof NoKeyAvailableError))) {
+        // Out of retry budget, anything but "no key", or no other key and none coming back by itself
+        // (the rest were tried): the client gets the last upstream answer, which says more than
+        // keypool's own 503 would. Keys cooling for a known time still get keypool's Retry-After.
+        if (last && (error instanceof RetryBudgetExhaustedError || !isComingBack(error))) {
           break;
         }
         this.failAcquire(error);
@@ -915,6 +916,11 @@ export class ProxyExchange implements UpstreamBodySink {
     };
     this.deps.logWriter.record(record);
   }
+}
+
+/** "No key" that says when one frees up, or that every key is rate-limited: keypool's own answer helps. */
+function isComingBack(error: unknown): boolean {
+  return error instanceof NoKeyAvailableError && (error.status === 429 || error.retryAfterMs !== null);
 }
 
 function headerValue(value: string | string[] | undefined): string | null {
