@@ -1,4 +1,4 @@
-import type { AttemptRecord, OutcomeClass, TokenUsage } from '@keypool/shared';
+import { OutcomeClass, type AttemptRecord, type TokenUsage } from '@keypool/shared';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import {
   NoKeyAvailableError,
@@ -247,10 +247,16 @@ export class ProxyExchange implements UpstreamBodySink {
         if (this.clientGone) {
           throw new ClientGoneError();
         }
-        // Out of retry budget, anything but "no key", or no other key and none coming back by itself
-        // (the rest were tried): the client gets the last upstream answer, which says more than
-        // keypool's own 503 would. Keys cooling for a known time still get keypool's Retry-After.
-        if (last && (error instanceof RetryBudgetExhaustedError || !isComingBack(error))) {
+        // The client gets the last upstream answer, which says more than keypool's own 503 would, when:
+        // out of retry budget; anything but "no key"; or the upstream itself failed (5xx, unreachable)
+        // and no key is coming back by itself. A key's own failure (revoked, out of quota, limited)
+        // keeps keypool's answer: the upstream's would read as the client's own key being wrong.
+        if (
+          last &&
+          (error instanceof RetryBudgetExhaustedError ||
+            !(error instanceof NoKeyAvailableError) ||
+            (last.classification.class === OutcomeClass.UpstreamError && !isComingBack(error)))
+        ) {
           break;
         }
         this.failAcquire(error);
@@ -919,8 +925,8 @@ export class ProxyExchange implements UpstreamBodySink {
 }
 
 /** "No key" that says when one frees up, or that every key is rate-limited: keypool's own answer helps. */
-function isComingBack(error: unknown): boolean {
-  return error instanceof NoKeyAvailableError && (error.status === 429 || error.retryAfterMs !== null);
+function isComingBack(error: NoKeyAvailableError): boolean {
+  return error.status === 429 || error.retryAfterMs !== null;
 }
 
 function headerValue(value: string | string[] | undefined): string | null {
