@@ -60,13 +60,28 @@ describe.skipIf(!CAN_RUN)(`Redis outage and recovery${SKIP_NOTE}`, () => {
     const other = new RedisKeyStateStore(peer, new MemoryKeyStateStore());
     const base = { dayStart: 0, rpmLimit: null, tpmLimit: null, dailyLimit: null, model: null, probe: false };
 
+    store.start();
+
     server.kill('SIGKILL');
     await eventually(() => !conn.isUp(), 3000);
     // Degraded: requests keep getting keys from local state.
     expect(await store.reserve('k', { ...base, now: Date.now() })).toEqual({ ok: true });
+    // A cooldown learned meanwhile reaches the shared state once Redis is back.
+    await store.extendCooldown('hot', null, {
+      until: Date.now() + 5000,
+      kind: 'rate_limited',
+      explicit: true,
+    });
 
     server = await startRedis(port);
     await eventually(() => conn.isUp() && peer.isUp(), 5000);
+    let refused: unknown = null;
+    for (let i = 0; i < 40 && refused === null; i++) {
+      const answer = await other.reserve('hot', { ...base, now: Date.now() });
+      refused = answer.ok ? null : answer;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(refused).toMatchObject({ ok: false, reason: 'cooldown' });
     await store.extendCooldown('k', null, { until: Date.now() + 3000, kind: 'rate_limited', explicit: true });
     expect(await other.reserve('k', { ...base, now: Date.now() })).toMatchObject({
       ok: false,
@@ -76,6 +91,7 @@ describe.skipIf(!CAN_RUN)(`Redis outage and recovery${SKIP_NOTE}`, () => {
     expect(conn.degradedTransitions()).toBe(1);
     // Messages published during the outage are lost, so the bus reloads every cache once on recovery.
     expect(resyncs).toBe(1);
+    store.stop();
     bus.onModuleDestroy();
     conn.onModuleDestroy();
     peer.onModuleDestroy();

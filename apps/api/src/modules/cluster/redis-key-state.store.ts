@@ -41,9 +41,10 @@ type StateEvent =
  * budgets and invalid flags are written to Redis and broadcast on pub/sub, so every replica's local view
  * learns them at once; a refused reservation also teaches the local view the cooldown it hit.
  *
- * Redis unreachable: every call falls through to the local store (degraded but serving). Per-replica
- * things stay local by design: strategy cursors (round-robin is even per replica, hence even overall),
- * affinity pins, in-flight counts and the retry budget.
+ * Redis unreachable: every call falls through to the local store (degraded but serving); cooldowns
+ * learned meanwhile are written to Redis when it is back. Per-replica things stay local by design:
+ * strategy cursors (round-robin is even per replica, hence even overall), affinity pins, in-flight
+ * counts and the retry budget.
  */
 export class RedisKeyStateStore implements KeyStateStore, OnModuleDestroy {
   private readonly logger = new Logger('RedisKeyState');
@@ -52,6 +53,12 @@ export class RedisKeyStateStore implements KeyStateStore, OnModuleDestroy {
   private readonly probeTokens = new Map<string, string>();
   private subscriber: Redis | null = null;
   private sequence = 0;
+  /**
+   * Cooldowns this replica learned while Redis was unreachable, by key and model: written to Redis (and
+   * broadcast) once it is back, so the other replicas stop sending to those keys too.
+   */
+  private readonly unsynced = new Map<string, { keyId: string; model: string | null; cooldown: Cooldown }>();
+  private offStateChange: (() => void) | null = null;
 
   constructor(
     private readonly redis: RedisConnection,
@@ -60,8 +67,13 @@ export class RedisKeyStateStore implements KeyStateStore, OnModuleDestroy {
     this.channel = redis.key('keystate');
   }
 
-  /** Starts listening to the other replicas' state events. */
+  /** Starts listening to the other replicas' state events, and to Redis coming back. */
   start(): void {
+    this.offStateChange = this.redis.onStateChange((state) => {
+      if (state === 'up') {
+        void this.syncCooldowns();
+      }
+    });
     this.subscriber = this.redis.duplicate('keypool-keystate');
     if (!this.subscriber) {
       return;
@@ -74,6 +86,8 @@ export class RedisKeyStateStore implements KeyStateStore, OnModuleDestroy {
   }
 
   stop(): void {
+    this.offStateChange?.();
+    this.offStateChange = null;
     this.subscriber?.disconnect();
     this.subscriber = null;
   }
@@ -210,6 +224,7 @@ export class RedisKeyStateStore implements KeyStateStore, OnModuleDestroy {
     const merged = this.local.extendCooldown(keyId, model, cooldown);
     const client = this.client();
     if (!client) {
+      this.keepUnsynced(keyId, model, merged);
       return merged;
     }
     try {
@@ -228,7 +243,24 @@ export class RedisKeyStateStore implements KeyStateStore, OnModuleDestroy {
       this.broadcast({ t: 'cooldown', key: keyId, model, cooldown: effective });
       return effective.until >= merged.until ? effective : merged;
     } catch {
+      this.keepUnsynced(keyId, model, merged);
       return merged;
+    }
+  }
+
+  private keepUnsynced(keyId: string, model: string | null, cooldown: Cooldown): void {
+    this.unsynced.set(`${keyId}\u0000${model ?? ''}`, { keyId, model, cooldown });
+  }
+
+  /** Writes the cooldowns learned during an outage that still run; one that fails again waits for the next. */
+  private async syncCooldowns(): Promise<void> {
+    const pending = [...this.unsynced.values()];
+    this.unsynced.clear();
+    const now = Date.now();
+    for (const { keyId, model, cooldown } of pending) {
+      if (cooldown.until > now) {
+        await this.extendCooldown(keyId, model, cooldown);
+      }
     }
   }
 
