@@ -1,4 +1,4 @@
-import { lookup as lookupCallback, type LookupAddress } from 'node:dns';
+import { lookup as lookupCallback } from 'node:dns';
 import { lookup } from 'node:dns/promises';
 import { isIP, type LookupFunction } from 'node:net';
 
@@ -56,13 +56,19 @@ export async function checkResolvedAddresses(raw: string, allowPrivate: boolean)
     // addresses it resolves (`policyLookup`), so accept rather than block configuration.
     return first;
   }
+  const refused = refusedAddress(addresses, allowPrivate);
+  return refused ? { ok: false, reason: refused } : first;
+}
+
+/** "resolves to <address>, which <reason>" for the first address the rules refuse; null when none is. */
+function refusedAddress(addresses: ReadonlyArray<{ address: string }>, allowPrivate: boolean): string | null {
   for (const { address } of addresses) {
     const verdict = checkHost(address, allowPrivate);
     if (!verdict.ok) {
-      return { ok: false, reason: `resolves to ${address}, which ${verdict.reason.replace(/^is /, 'is ')}` };
+      return `resolves to ${address}, which ${verdict.reason}`;
     }
   }
-  return first;
+  return null;
 }
 
 /** Raised by `policyLookup` when a name resolves to an address the policy refuses. */
@@ -85,16 +91,10 @@ export function policyLookup(
         callback(error, address, family);
         return;
       }
-      const addresses: LookupAddress[] = Array.isArray(address)
-        ? address
-        : [{ address, family: family ?? isIP(address) }];
-      for (const entry of addresses) {
-        const verdict = checkHost(entry.address, allowPrivate);
-        if (!verdict.ok) {
-          const reason = `${hostname} resolves to ${entry.address}, which ${verdict.reason}`;
-          callback(new RefusedUpstreamAddressError(reason), address, family);
-          return;
-        }
+      const refused = refusedAddress(Array.isArray(address) ? address : [{ address }], allowPrivate);
+      if (refused) {
+        callback(new RefusedUpstreamAddressError(`${hostname} ${refused}`), address, family);
+        return;
       }
       callback(null, address, family);
     });
