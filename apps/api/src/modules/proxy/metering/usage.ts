@@ -13,7 +13,8 @@ function num(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
-function sub(obj: unknown, key: string): Record<string, unknown> | null {
+/** The object `obj[key]`, or null when either is not an object. */
+export function sub(obj: unknown, key: string): Record<string, unknown> | null {
   if (obj && typeof obj === 'object') {
     const value = (obj as Record<string, unknown>)[key];
     return value && typeof value === 'object' ? (value as Record<string, unknown>) : null;

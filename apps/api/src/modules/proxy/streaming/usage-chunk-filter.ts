@@ -1,5 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import { objectAfterKey } from '../metering/json-scan';
+import { sub } from '../metering/usage';
 import { eventData, SseEventSplitter } from './sse-events';
 import type { ByteSink } from './tick-coalescer';
 
@@ -39,8 +40,10 @@ export class UsageChunkFilter {
       return null;
     }
     // The chunk's JSON parsed whole, natively, costs less than finding the member's end in JS; a
-    // chunk that does not parse as a whole may still hold a usage object that does.
-    return usageOf(eventData(event)) ?? objectAfterKey(event, 'usage', 'last');
+    // chunk that does not parse as a whole may still hold a usage object that does, on one data line
+    // (found in place) or across several (found in the joined lines).
+    const data = eventData(event);
+    return usageOf(data) ?? objectAfterKey(event, 'usage', 'last') ?? objectAfterKey(data, 'usage', 'last');
   }
 
   /**
@@ -130,10 +133,7 @@ export class UsageChunkFilter {
 
 function usageOf(data: string): Record<string, unknown> | null {
   try {
-    const usage = (JSON.parse(data) as { usage?: unknown } | null)?.usage;
-    return usage !== null && typeof usage === 'object' && !Array.isArray(usage)
-      ? (usage as Record<string, unknown>)
-      : null;
+    return sub(JSON.parse(data), 'usage');
   } catch {
     return null;
   }
