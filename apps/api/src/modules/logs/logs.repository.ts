@@ -148,22 +148,22 @@ export class LogsRepository {
       );
       return;
     }
-    const byTerm = (placeholder: (column: 'paths' | 'models') => string) => [
-      ...(paths.length > 0
-        ? [`SELECT "id" FROM "request_logs" WHERE "path" IN (${placeholder('paths')})`]
-        : []),
+    const byTerm = [
+      ...(paths.length > 0 ? ['SELECT "id" FROM "request_logs" WHERE "path" IN (:...paths)'] : []),
       ...(models.length > 0
-        ? [`SELECT "id" FROM "request_logs" WHERE "model_requested" IN (${placeholder('models')})`]
+        ? ['SELECT "id" FROM "request_logs" WHERE "model_requested" IN (:...models)']
         : []),
     ];
     // Few rows: collect their ids through the indexes. Many: they are dense enough that reading the
     // newest rows first finds a page at once, where collecting every id would take seconds.
-    const [{ n }] = await this.dataSource.query<Array<{ n: number }>>(
-      `SELECT COUNT(*) AS n FROM (${byTerm((c) => (c === 'paths' ? paths : models).map(() => '?').join(', ')).join(' UNION ALL ')} LIMIT ${COLLECT_IDS_BELOW})`,
-      [...paths, ...models],
+    const [countSql, countParams] = this.dataSource.driver.escapeQueryWithParameters(
+      `SELECT COUNT(*) AS n FROM (${byTerm.join(' UNION ALL ')} LIMIT ${COLLECT_IDS_BELOW})`,
+      { paths, models },
+      {},
     );
+    const [{ n }] = await this.dataSource.query<Array<{ n: number }>>(countSql, countParams);
     if (n < COLLECT_IDS_BELOW) {
-      qb.andWhere(`l.id IN (${[errors, ...byTerm((c) => `:...${c}`)].join(' UNION ALL ')})`, params);
+      qb.andWhere(`l.id IN (${[errors, ...byTerm].join(' UNION ALL ')})`, params);
     } else {
       const matches = [
         `l.id IN (${errors})`,
