@@ -71,27 +71,6 @@ const FAILURE_FIELD: Record<OutcomeClass, keyof RollupDelta | null> = {
   [OutcomeClass.ClientCancel]: 'cancelled',
 };
 
-/** The counters of a delta that add up; `latencyMax` and `lastTs` take the maximum. */
-const SUMMED_FIELDS = [
-  'requests',
-  'success',
-  'clientErrors',
-  'rateLimited',
-  'quotaExhausted',
-  'keyInvalid',
-  'upstreamErrors',
-  'gatewayErrors',
-  'cancelled',
-  'retried',
-  'attempts',
-  'promptTokens',
-  'completionTokens',
-  'totalTokens',
-  'latencySum',
-  'ttfbSum',
-  'ttfbCount',
-] as const satisfies ReadonlyArray<keyof RollupDelta>;
-
 /** The order of a combination's dimension values and of a bucket's per-dimension maps. */
 const DIMENSIONS = [
   RollupDimension.All,
@@ -208,7 +187,19 @@ function emptyDelta(grain: Grain, dim: RollupDimension, bucket: number, value: s
   };
 }
 
-/** Adds one folded combination's counts to a rollup key's delta. */
+type SummedField = Exclude<
+  keyof RollupDelta,
+  'grain' | 'dim' | 'bucket' | 'value' | 'latencyMax' | 'lastTs' | 'latency' | 'ttfb'
+>;
+
+/** The counters of a delta that add up, read off `emptyDelta` so that a new counter cannot be missed. */
+const SUMMED_FIELDS = Object.entries(emptyDelta(Grain.Minute, RollupDimension.All, 0, ''))
+  .filter(
+    ([field, value]) => typeof value === 'number' && !['bucket', 'latencyMax', 'lastTs'].includes(field),
+  )
+  .map(([field]) => field as SummedField);
+
+/** Adds one folded combination's counts to a rollup key's delta (maxima for `latencyMax` and `lastTs`). */
 function merge(target: RollupDelta, source: RollupDelta): void {
   for (const field of SUMMED_FIELDS) {
     target[field] += source[field];
