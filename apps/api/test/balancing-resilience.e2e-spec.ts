@@ -5,9 +5,9 @@ import type {
   RequestLogResponse,
   UpstreamResponse,
 } from '@keypool/shared';
-import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { httpJson, replyText, setupPool, waitFor, type Pool } from './support';
+import { freePort } from './support/cluster';
 
 const chat = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'hi' }] };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -181,10 +181,7 @@ describe('balancing and resilience over real HTTP', () => {
   });
 
   it('should answer 502 when the upstream cannot be reached, and log why without telling the client', async () => {
-    const closed = createServer();
-    await new Promise<void>((ready) => closed.listen(0, '127.0.0.1', ready));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise((done) => closed.close(done));
+    const port = await freePort();
     const upstream = (
       await pool.admin.request<UpstreamResponse>('POST', '/api/upstreams', {
         name: 'gone',

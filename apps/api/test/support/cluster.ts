@@ -89,7 +89,8 @@ export async function throwawayRedis(): Promise<ThrowawayRedis> {
   return handle;
 }
 
-function freePort(): Promise<number> {
+/** A port nothing listens on (bound once by the OS, then released). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {

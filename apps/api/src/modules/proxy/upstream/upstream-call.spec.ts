@@ -31,6 +31,15 @@ function fakeController(): Dispatcher.DispatchController & { abortedWith: Error 
   return controller as unknown as Dispatcher.DispatchController & { abortedWith: Error | null };
 }
 
+/** A call whose upstream has answered 200 with no headers yet, and its controller. */
+function answeringCall(): { call: UpstreamCall; c: ReturnType<typeof fakeController> } {
+  const call = new UpstreamCall();
+  const c = fakeController();
+  call.onRequestStart(c);
+  call.onResponseStart(c, 200, {});
+  return { call, c };
+}
+
 describe(UpstreamCall.name, () => {
   it('should resolve the head with status and headers, skipping informational responses', async () => {
     const call = new UpstreamCall();
@@ -43,10 +52,7 @@ describe(UpstreamCall.name, () => {
   });
 
   it('should replay chunks and the end that arrived before the sink was attached', async () => {
-    const call = new UpstreamCall();
-    const c = fakeController();
-    call.onRequestStart(c);
-    call.onResponseStart(c, 200, {});
+    const { call, c } = answeringCall();
     call.onResponseData(c, Buffer.from('a'));
     call.onResponseData(c, Buffer.from('b'));
     call.onResponseEnd();
@@ -57,10 +63,7 @@ describe(UpstreamCall.name, () => {
   });
 
   it('should hand live chunks to the sink after the held ones, and let go of it at the end', async () => {
-    const call = new UpstreamCall();
-    const c = fakeController();
-    call.onRequestStart(c);
-    call.onResponseStart(c, 200, {});
+    const { call, c } = answeringCall();
     call.onResponseData(c, Buffer.from('a'));
     await call.head;
     const sink = recordingSink();
@@ -78,10 +81,7 @@ describe(UpstreamCall.name, () => {
   });
 
   it('should pass a mid-body error to the sink', async () => {
-    const call = new UpstreamCall();
-    const c = fakeController();
-    call.onRequestStart(c);
-    call.onResponseStart(c, 200, {});
+    const { call, c } = answeringCall();
     await call.head;
     const sink = recordingSink();
     call.attach(sink);
@@ -99,10 +99,7 @@ describe(UpstreamCall.name, () => {
   });
 
   it('should not abort a response that already ended', async () => {
-    const call = new UpstreamCall();
-    const c = fakeController();
-    call.onRequestStart(c);
-    call.onResponseStart(c, 200, {});
+    const { call, c } = answeringCall();
     call.onResponseEnd();
     await call.head;
     call.abort(new AttemptAbortedError('timeout'));
