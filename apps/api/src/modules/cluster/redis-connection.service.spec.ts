@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MemoryKeyStateStore } from '../balancer/key-state/memory-key-state.store';
 import { ClusterBus } from './cluster-bus.service';
-import { RedisKeyStateStore } from './redis-key-state.store';
+import { RedisKeyStateStore, UNSYNCED_MAX_ENTRIES } from './redis-key-state.store';
 import {
   REDIS_SKIP_NOTE,
   TEST_REDIS_URL,
@@ -44,6 +44,7 @@ describe.skipIf(!CAN_RUN)(`Redis outage and recovery${SKIP_NOTE}`, () => {
     server?.kill('SIGKILL');
   });
 
+  // Writing back the bounded backlog (10,000 cooldowns, one script each) takes a few seconds.
   it('should serve locally while Redis is down and share state again once it is back', async () => {
     const port = await freePort();
     server = await startRedis(port);
@@ -66,6 +67,13 @@ describe.skipIf(!CAN_RUN)(`Redis outage and recovery${SKIP_NOTE}`, () => {
     await eventually(() => !conn.isUp(), 3000);
     // Degraded: requests keep getting keys from local state.
     expect(await store.reserve('k', { ...base, now: Date.now() })).toEqual({ ok: true });
+    // What an outage keeps for writing back is bounded: the oldest cooldown gives way to newer ones.
+    const running = { until: Date.now() + 30_000, kind: 'rate_limited', explicit: true } as const;
+    await store.extendCooldown('oldest', null, running);
+    // With 'hot' below, one more than the bound.
+    for (let i = 0; i < UNSYNCED_MAX_ENTRIES - 1; i++) {
+      await store.extendCooldown('flood', `model-${i}`, running);
+    }
     // A cooldown learned meanwhile reaches the shared state once Redis is back.
     await store.extendCooldown('hot', null, {
       until: Date.now() + 5000,
@@ -76,12 +84,18 @@ describe.skipIf(!CAN_RUN)(`Redis outage and recovery${SKIP_NOTE}`, () => {
     server = await startRedis(port);
     await eventually(() => conn.isUp() && peer.isUp(), 5000);
     let refused: unknown = null;
-    for (let i = 0; i < 40 && refused === null; i++) {
+    // The write-back goes oldest first, so 'hot' comes last.
+    for (let i = 0; i < 200 && refused === null; i++) {
       const answer = await other.reserve('hot', { ...base, now: Date.now() });
       refused = answer.ok ? null : answer;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(refused).toMatchObject({ ok: false, reason: 'cooldown' });
+    expect(await other.reserve('flood', { ...base, model: 'model-0', now: Date.now() })).toMatchObject({
+      ok: false,
+      reason: 'cooldown',
+    });
+    expect(await other.reserve('oldest', { ...base, now: Date.now() })).toEqual({ ok: true });
     await store.extendCooldown('k', null, { until: Date.now() + 3000, kind: 'rate_limited', explicit: true });
     expect(await other.reserve('k', { ...base, now: Date.now() })).toMatchObject({
       ok: false,
@@ -95,5 +109,5 @@ describe.skipIf(!CAN_RUN)(`Redis outage and recovery${SKIP_NOTE}`, () => {
     bus.onModuleDestroy();
     conn.onModuleDestroy();
     peer.onModuleDestroy();
-  });
+  }, 30_000);
 });

@@ -23,6 +23,9 @@ import { EXTEND_COOLDOWN, NOTE_UPSTREAM_FAILURE, RECORD_RESULT, RELEASE, RESERVE
 /** How long a half-open probe slot stays claimed if its holder dies without releasing it. */
 const PROBE_TTL_MS = 120_000;
 
+/** Key × model pairs kept for writing back after an outage (models come from traffic, so bounded). */
+export const UNSYNCED_MAX_ENTRIES = 10_000;
+
 /** State changes broadcast to the other replicas so their local views follow within milliseconds. */
 type StateEvent =
   | { t: 'cooldown'; key: string; model: string | null; cooldown: Cooldown }
@@ -249,7 +252,18 @@ export class RedisKeyStateStore implements KeyStateStore, OnModuleDestroy {
   }
 
   private keepUnsynced(keyId: string, model: string | null, cooldown: Cooldown): void {
-    this.unsynced.set(`${keyId}\u0000${model ?? ''}`, { keyId, model, cooldown });
+    const id = `${keyId}\u0000${model ?? ''}`;
+    // Re-inserted so Map order is recency order: a long outage keeps the newest cooldowns within the bound.
+    this.unsynced.delete(id);
+    this.unsynced.set(id, { keyId, model, cooldown });
+    if (this.unsynced.size > UNSYNCED_MAX_ENTRIES) {
+      const now = Date.now();
+      for (const [entry, { cooldown: held }] of this.unsynced) {
+        if (held.until <= now || this.unsynced.size > UNSYNCED_MAX_ENTRIES) {
+          this.unsynced.delete(entry);
+        }
+      }
+    }
   }
 
   /** Writes the cooldowns learned during an outage that still run; one that fails again waits for the next. */
