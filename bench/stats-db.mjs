@@ -1,14 +1,15 @@
-// Stats and log-page latency at 5 million request-log rows on SQLite.
-// Seeds bench/results/stats-<rows>.sqlite once (reused while it exists; rows generated in SQL, see
-// lib/stats-seed.mjs), then times the same service code the API runs (built apps/api/dist) against it,
-// and a retention pass that deletes one day in batches while log batches keep being written.
-// Usage: node bench/stats-db.mjs [--rows N] [--reseed] [--retention-batch N]
+// Stats and log-page latency at 5 million request-log rows, on SQLite or on Postgres.
+// Seeds bench/results/stats-<rows>.sqlite (or, with --postgres, the database keypool_bench_<rows> on that
+// server) once, reused while it exists (rows generated in SQL, see lib/stats-seed.mjs); then times the same
+// service code the API runs (built apps/api/dist) against it, and a retention pass that deletes one day
+// in batches while log batches keep being written.
+// Usage: node bench/stats-db.mjs [--rows N] [--reseed] [--retention-batch N] [--postgres postgres://…]
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildRollups, seedLogs, sqlRunner } from './lib/stats-seed.mjs';
+import { buildRollups, pgRunner, seedLogs, sqlRunner } from './lib/stats-seed.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'apps/api/dist');
@@ -22,6 +23,7 @@ const { DataSource } = require('typeorm');
 const load = (p) => require(join(dist, p));
 const { ENTITIES } = load('database/entities.js');
 const { SQLITE_MIGRATIONS } = load('database/migrations/sqlite/index.js');
+const { POSTGRES_MIGRATIONS } = load('database/migrations/postgres/index.js');
 const { LogStore } = load('modules/logs/store/log-store.js');
 const { LogBatch } = load('modules/logs/store/log-batch.js');
 const { createLogSqlExecutor } = load('modules/logs/store/log-sql-executor.js');
@@ -33,6 +35,7 @@ const { DEFAULT_SETTINGS } = load('modules/settings/settings.defaults.js');
 const { LATENCY_BOUNDS_MS } = load('modules/stats/rollups/latency-histogram.js');
 const { GRAIN_RETENTION_MS } = load('modules/stats/rollups/rollup-grain.js');
 const sqlite3 = require('sqlite3');
+const pg = require('pg');
 
 const args = process.argv.slice(2);
 const argValue = (name) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : undefined);
@@ -40,11 +43,13 @@ const ROWS = argValue('--rows') || 5_000_000;
 const RETENTION_BATCH = argValue('--retention-batch') || 2000;
 const DAY = 86_400_000;
 const SPAN_DAYS = 30;
+const POSTGRES_URL = args.includes('--postgres') ? args[args.indexOf('--postgres') + 1] : null;
 const results = join(root, 'bench/results');
 const file = join(results, `stats-${ROWS}.sqlite`);
 mkdirSync(results, { recursive: true });
+const database = POSTGRES_URL ? postgresDatabase() : sqliteDatabase();
 if (args.includes('--reseed')) {
-  for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+  await database.drop();
 }
 
 const upstreams = ['up-openai', 'up-groq', 'up-anthropic'];
@@ -122,40 +127,121 @@ function row(i, ts) {
   };
 }
 
+/** The seeded SQLite file, and its copy for the retention pass. */
+function sqliteDatabase() {
+  const copy = join(results, 'stats-retention.sqlite');
+  const remove = (path) => {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+  };
+  return {
+    name: file,
+    dialect: 'sqlite',
+    open: (path = file) =>
+      new DataSource({
+        type: 'sqlite',
+        database: path,
+        entities: ENTITIES,
+        migrations: SQLITE_MIGRATIONS,
+        enableWAL: true,
+        busyTimeout: 5000,
+      }).initialize(),
+    drop: async () => remove(file),
+    /** A raw connection without journal or fsync for seeding (rebuilt from scratch on failure). */
+    async seedWith(fn) {
+      const db = await new Promise((res, rej) => {
+        const h = new sqlite3.Database(file, (e) => (e ? rej(e) : res(h)));
+      });
+      await fn(sqlRunner(db));
+      await sqlRunner(db).exec('PRAGMA journal_mode = WAL');
+      await new Promise((res) => db.close(res));
+    },
+    async beforeCopy(ds) {
+      await ds.query('PRAGMA wal_checkpoint(TRUNCATE)');
+    },
+    async copy() {
+      remove(copy);
+      copyFileSync(file, copy);
+      return this.open(copy);
+    },
+    dropCopy: async () => remove(copy),
+  };
+}
+
+/** A database of its own on the given Postgres server, and a copy of it (CREATE DATABASE … TEMPLATE). */
+function postgresDatabase() {
+  const name = `keypool_bench_${ROWS}`;
+  const copyName = `${name}_retention`;
+  const urlOf = (db) => {
+    const url = new URL(POSTGRES_URL);
+    url.pathname = `/${db}`;
+    return url.toString();
+  };
+  const admin = async (sql) => {
+    const client = new pg.Client({ connectionString: POSTGRES_URL });
+    await client.connect();
+    try {
+      return (await client.query(sql)).rows;
+    } finally {
+      await client.end();
+    }
+  };
+  return {
+    name: `${name} on ${new URL(POSTGRES_URL).host}`,
+    dialect: 'postgres',
+    async open(db = name) {
+      const exists = await admin(`SELECT 1 FROM pg_database WHERE datname = '${db}'`);
+      if (exists.length === 0) {
+        await admin(`CREATE DATABASE "${db}"`);
+      }
+      return new DataSource({
+        type: 'postgres',
+        url: urlOf(db),
+        entities: ENTITIES,
+        migrations: POSTGRES_MIGRATIONS,
+      }).initialize();
+    },
+    drop: () => admin(`DROP DATABASE IF EXISTS "${name}"`),
+    async seedWith(fn) {
+      const client = new pg.Client({ connectionString: urlOf(name) });
+      await client.connect();
+      try {
+        await fn(pgRunner(client));
+      } finally {
+        await client.end();
+      }
+    },
+    async beforeCopy() {},
+    async copy() {
+      await admin(`DROP DATABASE IF EXISTS "${copyName}"`);
+      await admin(`CREATE DATABASE "${copyName}" TEMPLATE "${name}"`);
+      return this.open(copyName);
+    },
+    dropCopy: () => admin(`DROP DATABASE IF EXISTS "${copyName}"`),
+  };
+}
+
 async function open() {
-  const ds = await new DataSource({
-    type: 'sqlite',
-    database: file,
-    entities: ENTITIES,
-    migrations: SQLITE_MIGRATIONS,
-    enableWAL: true,
-    busyTimeout: 5000,
-  }).initialize();
+  const ds = await database.open();
   await ds.runMigrations();
   await ds.query('CREATE TABLE IF NOT EXISTS bench_meta (k TEXT PRIMARY KEY, v TEXT)');
   return ds;
 }
 
-/** Seeds on a raw connection without journal or fsync (a benchmark file, rebuilt from scratch on failure). */
 async function seed(end) {
-  const db = await new Promise((res, rej) => {
-    const h = new sqlite3.Database(file, (e) => (e ? rej(e) : res(h)));
-  });
-  const sql = sqlRunner(db);
   const t0 = Date.now();
   const progress = (msg) =>
     process.stdout.write(`\r  ${msg} (${((Date.now() - t0) / 1000).toFixed(0)} s)${' '.repeat(20)}`);
-  await seedLogs(sql, { rows: ROWS, end, spanMs: SPAN_DAYS * DAY, progress });
-  await buildRollups(sql, {
-    boundsMs: LATENCY_BOUNDS_MS,
-    minuteFrom: end - GRAIN_RETENTION_MS.m,
-    progress,
+  await database.seedWith(async (sql) => {
+    await seedLogs(sql, { rows: ROWS, end, spanMs: SPAN_DAYS * DAY, progress });
+    await buildRollups(sql, {
+      boundsMs: LATENCY_BOUNDS_MS,
+      minuteFrom: end - GRAIN_RETENTION_MS.m,
+      progress,
+    });
+    progress('ANALYZE');
+    await sql.exec('ANALYZE');
+    await sql.exec(`INSERT INTO bench_meta (k, v) VALUES ('seededAt', '${end}')`);
   });
-  progress('ANALYZE');
-  await sql.exec('ANALYZE');
-  await sql.run(`INSERT INTO bench_meta (k, v) VALUES ('seededAt', ?)`, [String(end)]);
-  await sql.exec('PRAGMA journal_mode = WAL');
-  await new Promise((res) => db.close(res));
   process.stdout.write(`\n  seeded in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
 }
 
@@ -184,22 +270,25 @@ const [meta] = await ds.query(`SELECT v FROM bench_meta WHERE k = 'seededAt'`);
 let seededAt = meta ? Number(meta.v) : null;
 if (!seededAt) {
   await ds.destroy();
-  // A half-built file from an interrupted seed is useless: start clean.
-  for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+  // A half-built database from an interrupted seed is useless: start clean.
+  await database.drop();
   ds = await open();
   await ds.destroy();
   seededAt = Date.now();
-  console.log(`Seeding ${ROWS.toLocaleString()} request logs over ${SPAN_DAYS} days into ${file} ...`);
+  console.log(
+    `Seeding ${ROWS.toLocaleString()} request logs over ${SPAN_DAYS} days into ${database.name} ...`,
+  );
   await seed(seededAt);
   ds = await open();
 } else {
-  console.log(`Reusing ${file} (seeded ${new Date(seededAt).toISOString()})`);
+  console.log(`Reusing ${database.name} (seeded ${new Date(seededAt).toISOString()})`);
 }
-const [{ n: logRows }] = await ds.query('SELECT COUNT(*) AS n FROM request_logs');
+const count = async (table) => Number((await ds.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
+const logRows = await count('request_logs');
 const store = new LogStore(createLogSqlExecutor(ds));
-const [{ n: rollupRows }] = await ds.query('SELECT COUNT(*) AS n FROM stats_dim_rollups');
+const rollupRows = await count('stats_dim_rollups');
 console.log(
-  `request_logs: ${logRows.toLocaleString()} rows, stats_dim_rollups: ${rollupRows.toLocaleString()} rows`,
+  `${database.dialect}: request_logs ${logRows.toLocaleString()} rows, stats_dim_rollups ${rollupRows.toLocaleString()} rows`,
 );
 
 // The stats clock sits at the seed time so ranges cover the seeded data (rollup retention included).
@@ -282,19 +371,10 @@ for (const [label, fn] of cases) {
 console.log(
   '\nRetention (copy of the seed; deletes the oldest day in batches, with concurrent log batches) ...',
 );
-await ds.query('PRAGMA wal_checkpoint(TRUNCATE)');
+await database.beforeCopy(ds);
 await store.close();
 await ds.destroy();
-const copy = join(results, 'stats-retention.sqlite');
-for (const suffix of ['', '-wal', '-shm']) rmSync(copy + suffix, { force: true });
-copyFileSync(file, copy);
-const copyDs = await new DataSource({
-  type: 'sqlite',
-  database: copy,
-  entities: ENTITIES,
-  enableWAL: true,
-  busyTimeout: 5000,
-}).initialize();
+const copyDs = await database.copy();
 const copyStore = new LogStore(createLogSqlExecutor(copyDs));
 const cutoff = now - (SPAN_DAYS - 1) * DAY;
 const writeLatencies = [];
@@ -326,14 +406,15 @@ console.log(
 );
 await copyStore.close();
 await copyDs.destroy();
-for (const suffix of ['', '-wal', '-shm']) rmSync(copy + suffix, { force: true });
+await database.dropCopy();
 const failed = rowsOut.filter((r) => r.median >= 100);
 const out = join(results, `stats-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
 writeFileSync(
   out,
   JSON.stringify(
     {
-      rows: Number(logRows),
+      database: database.dialect,
+      rows: logRows,
       loadAverage: loadavg()[0],
       queries: rowsOut.map(({ label, median, max, cpu }) => ({ label, median, max, cpu })),
       retention: {

@@ -1,6 +1,7 @@
-// Seeds a request-log database for the stats benchmark fast: rows are generated in SQL (recursive CTE),
-// written without journal or fsync and without indexes, then the indexes, the search index and the
-// rollups are built in bulk from the seeded rows, the same numbers the log writer would have produced.
+// Seeds a request-log database for the stats benchmark fast: rows are generated in SQL (a recursive CTE on
+// SQLite, generate_series on Postgres), written without indexes (and on SQLite without journal or fsync),
+// then the indexes, the search index and the rollups are built in bulk from the seeded rows, the same
+// numbers the log writer would have produced.
 
 /** Runs SQL on a raw sqlite3 handle. */
 export function sqlRunner(db) {
@@ -14,7 +15,17 @@ export function sqlRunner(db) {
         else res(this.changes);
       }),
     );
-  return { exec, all, run };
+  return { dialect: 'sqlite', exec, all, run };
+}
+
+/** Runs SQL on a connected `pg` client (`?` placeholders are not used on this path). */
+export function pgRunner(client) {
+  return {
+    dialect: 'postgres',
+    exec: async (sql) => void (await client.query(sql)),
+    all: async (sql, params = []) => (await client.query(sql, params)).rows,
+    run: async (sql, params = []) => (await client.query(sql, params)).rowCount,
+  };
 }
 
 const UPSTREAMS = ['up-openai', 'up-groq', 'up-anthropic'];
@@ -37,7 +48,7 @@ function generatedRow(spanStart, step) {
   const up = `((i % 12) / 4)`;
   const model = `CASE ${up} ${MODELS.map((m, u) => `WHEN ${u} THEN ${caseOf('((i >> 4) % 2)', m)}`).join(' ')} END`;
   return {
-    ts: `CAST(${spanStart} + i * ${step} AS INTEGER)`,
+    ts: `CAST(${spanStart} + i * ${step} AS BIGINT)`,
     request_id: `'r' || i`,
     client_key_id: `CASE WHEN i % 5 = 4 THEN NULL ELSE ${caseOf('(i % 5)', CLIENTS)} END`,
     method: `'POST'`,
@@ -62,11 +73,22 @@ const STATUS_CLASS = `CASE WHEN p < 0.88 THEN '2xx' WHEN p < 0.93 THEN '429' WHE
  * are dropped first and rebuilt after, which is several times faster than maintaining them per row.
  */
 export async function seedLogs(sql, { rows, end, spanMs, chunk = 250_000, progress }) {
-  const ddl = await sql.all(
-    `SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'request_logs' AND type IN ('index', 'trigger') AND sql IS NOT NULL`,
-  );
+  const pg = sql.dialect === 'postgres';
+  // Postgres has no triggers on request_logs, and its primary key stays (it is a constraint).
+  const ddl = pg
+    ? await sql.all(
+        `SELECT 'index' AS type, indexname AS name, indexdef AS sql FROM pg_indexes
+         WHERE tablename = 'request_logs' AND indexname LIKE 'idx_%'`,
+      )
+    : await sql.all(
+        `SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'request_logs' AND type IN ('index', 'trigger') AND sql IS NOT NULL`,
+      );
   for (const d of ddl) await sql.exec(`DROP ${d.type.toUpperCase()} "${d.name}"`);
-  await sql.exec('PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144');
+  await sql.exec(
+    pg
+      ? `SET synchronous_commit = off; SET maintenance_work_mem = '512MB'`
+      : 'PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144',
+  );
   const g = generatedRow(end - spanMs, spanMs / rows);
   const stream = `(i % 3 = 0)`;
   for (let from = 0; from < rows; from += chunk) {
@@ -76,12 +98,16 @@ export async function seedLogs(sql, { rows, end, spanMs, chunk = 250_000, progre
       `INSERT INTO request_logs (ts, request_id, client_key_id, method, path, format, model_requested, model_resolved,
          upstream_id, key_id, attempts, status, outcome, status_class, stream, latency_ms, ttfb_ms, prompt_tokens,
          completion_tokens, total_tokens, error, client_ip)
-       WITH RECURSIVE seq(i) AS (SELECT ${from} UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < ${to}),
+       WITH ${
+         pg
+           ? `seq(i) AS (SELECT generate_series(${from}::bigint, ${to - 1}))`
+           : `RECURSIVE seq(i) AS (SELECT ${from} UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < ${to})`
+       },
        gen AS (SELECT i, ${Object.entries(g)
          .map(([c, e]) => `${e} AS ${c}`)
          .join(', ')} FROM seq)
        SELECT ts, request_id, client_key_id, method, path, format, model_requested, model_resolved, upstream_id, key_id,
-         json_array(json_object('keyId', key_id, 'upstreamId', upstream_id, 'outcome', ${OUTCOME}, 'status', ${STATUS}, 'durationMs', latency_ms)),
+         ${pg ? 'json_build_array(json_build_object' : 'json_array(json_object'}('keyId', key_id, 'upstreamId', upstream_id, 'outcome', ${OUTCOME}, 'status', ${STATUS}, 'durationMs', latency_ms))${pg ? '::text' : ''},
          ${STATUS}, ${OUTCOME}, ${STATUS_CLASS}, ${stream}, latency_ms,
          CASE WHEN p < 0.88 THEN latency_ms / 3 END,
          CASE WHEN p < 0.88 THEN 200 END, CASE WHEN p < 0.88 THEN 50 END, CASE WHEN p < 0.88 THEN 250 END,
@@ -95,6 +121,9 @@ export async function seedLogs(sql, { rows, end, spanMs, chunk = 250_000, progre
   for (const d of ddl.filter((x) => x.type === 'index')) {
     progress?.(`building ${d.name}`);
     await sql.exec(d.sql);
+  }
+  if (pg) {
+    return; // its search index was one of the indexes; it has no terms table
   }
   progress?.('building the search index and terms');
   await sql.exec(`INSERT INTO request_logs_error_search (request_logs_error_search) VALUES ('rebuild')`);
@@ -113,6 +142,8 @@ export async function seedLogs(sql, { rows, end, spanMs, chunk = 250_000, progre
  * Minute rows only for ts >= minuteFrom, like the log writer.
  */
 export async function buildRollups(sql, { boundsMs, minuteFrom, progress }) {
+  const pg = sql.dialect === 'postgres';
+  const temp = pg ? 'pg_temp' : 'temp';
   const pad = (i) => String(i).padStart(2, '0');
   const idx = (col) =>
     `CASE ${boundsMs.map((b, i) => `WHEN ${col} <= ${b} THEN ${i}`).join(' ')} ELSE ${boundsMs.length} END`;
@@ -160,10 +191,10 @@ export async function buildRollups(sql, { boundsMs, minuteFrom, progress }) {
     `SELECT (ts / ${unit}) * ${unit} AS bucket, ${dimCols}, ${fromLogs.map(([c, e]) => `${e} AS ${c}`).join(', ')}
      FROM (SELECT ts, COALESCE(upstream_id, '') AS upstream_id, COALESCE(key_id, '') AS key_id,
              COALESCE(model_requested, model_resolved, '') AS model, COALESCE(client_key_id, '') AS client_key_id,
-             COALESCE(status_class, '5xx') AS status_class, outcome, json_array_length(attempts) AS n_attempts,
+             COALESCE(status_class, '5xx') AS status_class, outcome, json_array_length(attempts${pg ? '::json' : ''}) AS n_attempts,
              prompt_tokens, completion_tokens, total_tokens, latency_ms, ttfb_ms,
              ${idx('latency_ms')} AS lat_i, CASE WHEN ttfb_ms IS NULL THEN -1 ELSE ${idx('ttfb_ms')} END AS ttfb_i
-           FROM request_logs WHERE ${where})
+           FROM request_logs WHERE ${where}) AS logs
      GROUP BY 1, 2, 3, 4, 5, 6`;
   await sql.exec('DELETE FROM stats_dim_rollups');
   // Hours come from the logs (the one full pass), days from the hours, minutes from the recent logs.
@@ -172,7 +203,7 @@ export async function buildRollups(sql, { boundsMs, minuteFrom, progress }) {
     [
       'd',
       `CREATE TEMP TABLE combo_d AS SELECT (bucket / 86400000) * 86400000 AS bucket, ${dimCols}, ${merged.map((e, i) => `${e} AS ${cols[i]}`).join(', ')}
-       FROM temp.combo_h GROUP BY 1, 2, 3, 4, 5, 6`,
+       FROM ${temp}.combo_h GROUP BY 1, 2, 3, 4, 5, 6`,
       'combo_d',
     ],
     ['m', `CREATE TEMP TABLE combo_m AS ${fromRows(60_000, `ts >= ${minuteFrom}`)}`, 'combo_m'],
@@ -184,10 +215,10 @@ export async function buildRollups(sql, { boundsMs, minuteFrom, progress }) {
     for (const [dim, col] of dims) {
       await sql.run(
         `INSERT INTO stats_dim_rollups (grain, dim, bucket, value, ${cols.join(', ')})
-         SELECT '${grain}', '${dim}', bucket, ${col}, ${merged.join(', ')} FROM temp.${table} GROUP BY bucket, ${col}`,
+         SELECT '${grain}', '${dim}', bucket, ${col}, ${merged.join(', ')} FROM ${temp}.${table} GROUP BY 3, 4`,
       );
     }
     await sql.exec('COMMIT');
   }
-  for (const [, , table] of passes) await sql.exec(`DROP TABLE temp.${table}`);
+  for (const [, , table] of passes) await sql.exec(`DROP TABLE ${temp}.${table}`);
 }

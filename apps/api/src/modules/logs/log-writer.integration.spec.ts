@@ -166,6 +166,9 @@ describe.each(TEST_DRIVERS)(`${LogWriter.name} on %s`, (driver) => {
       ['4o-mini', '%4o-mini%'],
       ['chat/compl', '%chat/compl%'],
       ['id 50', '%id 50%'],
+      // Under three characters: a scan of the newest rows, still case-insensitive.
+      ['SA', '%sa%'],
+      ['4O', '%4o%'],
     ] as const) {
       const expected = Math.min(await scan(pattern), 200);
       expect(expected, search).toBeGreaterThan(0);
