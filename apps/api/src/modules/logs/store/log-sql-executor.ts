@@ -105,6 +105,9 @@ class SqliteExecutor implements LogSqlExecutor {
     db.configure('busyTimeout', 5000);
     await exec(db, 'PRAGMA journal_mode = WAL');
     await exec(db, 'PRAGMA synchronous = NORMAL');
+    // A batch insert materializes its rows (`json_each`) in a temporary table: kept in memory (at most
+    // LOG_ROWS_PER_STATEMENT rows, well under a megabyte) it costs no temp-file writes, ~5% of a row's cost.
+    await exec(db, 'PRAGMA temp_store = MEMORY');
     this.db = db;
     return db;
   }
