@@ -24,7 +24,7 @@ import { EXTEND_COOLDOWN, NOTE_UPSTREAM_FAILURE, RECORD_RESULT, RELEASE, RESERVE
 const PROBE_TTL_MS = 120_000;
 
 /** Key × model pairs kept for writing back after an outage (models come from traffic, so bounded). */
-export const UNSYNCED_MAX_ENTRIES = 10_000;
+const UNSYNCED_MAX_ENTRIES = 10_000;
 
 /** State changes broadcast to the other replicas so their local views follow within milliseconds. */
 type StateEvent =
@@ -66,6 +66,7 @@ export class RedisKeyStateStore implements KeyStateStore, OnModuleDestroy {
   constructor(
     private readonly redis: RedisConnection,
     private readonly local: MemoryKeyStateStore,
+    private readonly unsyncedMax = UNSYNCED_MAX_ENTRIES,
   ) {
     this.channel = redis.key('keystate');
   }
@@ -256,10 +257,10 @@ export class RedisKeyStateStore implements KeyStateStore, OnModuleDestroy {
     // Re-inserted so Map order is recency order: a long outage keeps the newest cooldowns within the bound.
     this.unsynced.delete(id);
     this.unsynced.set(id, { keyId, model, cooldown });
-    if (this.unsynced.size > UNSYNCED_MAX_ENTRIES) {
+    if (this.unsynced.size > this.unsyncedMax) {
       const now = Date.now();
       for (const [entry, { cooldown: held }] of this.unsynced) {
-        if (held.until <= now || this.unsynced.size > UNSYNCED_MAX_ENTRIES) {
+        if (held.until <= now || this.unsynced.size > this.unsyncedMax) {
           this.unsynced.delete(entry);
         }
       }
