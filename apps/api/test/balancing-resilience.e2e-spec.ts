@@ -7,7 +7,7 @@ import type {
 } from '@keypool/shared';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { httpJson, replyText, setupPool, waitFor, type Pool } from './support';
-import { freePort } from './support/cluster';
+import { freePort } from './support/free-port';
 
 const chat = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'hi' }] };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -7,6 +7,7 @@ import { backendEnv } from './backend-env';
 import { startKeypool, type KeypoolProcess } from './keypool-process';
 import { openaiClient } from './sdk-clients';
 import { TEST_MASTER_KEY } from './setup-pool';
+import { freePort } from './free-port';
 import { waitFor } from './wait-for';
 
 /** One keypool replica with a logged-in admin client and an OpenAI client using the master key. */
@@ -87,19 +88,6 @@ export async function throwawayRedis(): Promise<ThrowawayRedis> {
   };
   await handle.start();
   return handle;
-}
-
-/** A port nothing listens on (bound once by the OS, then released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 /** Waits until `replica` answers a chat completion for `model` (it learns other replicas' changes over Redis). */

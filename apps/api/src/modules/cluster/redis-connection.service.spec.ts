@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MemoryKeyStateStore } from '../balancer/key-state/memory-key-state.store';
 import { ClusterBus } from './cluster-bus.service';
@@ -11,6 +10,7 @@ import {
   hasRedisServerBinary,
   openTestConnection,
 } from './cluster.test-support';
+import { freePort } from '../../../test/support/free-port';
 
 const CAN_RUN = Boolean(TEST_REDIS_URL) && hasRedisServerBinary();
 const SKIP_NOTE =
@@ -23,18 +23,6 @@ async function startRedis(port: number): Promise<ChildProcess> {
   });
   await new Promise((resolve) => setTimeout(resolve, 300));
   return child;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error()),
-      );
-    });
-  });
 }
 
 describe.skipIf(!CAN_RUN)(`Redis outage and recovery${SKIP_NOTE}`, () => {
