@@ -291,6 +291,7 @@ export class ProxyExchange implements UpstreamBodySink {
     const { body, hideUsage } = this.upstreamBody(lease);
     this.abortKind = null;
     this.deadlineHit = null;
+    this.connectError = null;
     const overallMs = lease.upstream.timeoutMs ?? settings.requestTimeoutMs;
     this.deadlines.start(this.started + overallMs, settings.ttfbTimeoutMs, settings.idleTimeoutMs);
     const sentAt = Date.now();
